@@ -1,0 +1,4 @@
+// Entry point of the WebAssembly kernel module (compute/build/kernels.wasm).
+// Every kernel reads and writes the scratch arena by byte offset; the host
+// side in compute/src/wasm.ts owns the layout of each call.
+export { arenaBase, arenaReserve } from './arena';
