@@ -1,0 +1,4 @@
+import type { BenchSuite } from '../report.js';
+
+// Every suite that `npm run bench` runs, in order. Add new suites here.
+export const suites: BenchSuite[] = [];
