@@ -16,5 +16,6 @@ export default defineConfig({
     pool: 'forks',
     // Two cores: more workers only add contention for DuckDB and WebAssembly.
     maxWorkers: 2,
+    setupFiles: ['reflect-metadata'],
   },
 });

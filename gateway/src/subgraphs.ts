@@ -1,0 +1,25 @@
+import type { SubgraphName } from '@scifed/schema';
+
+/**
+ * What the gateway and the launcher need from each subgraph package: a schema
+ * builder for printing SDL (no store opened), and a factory that opens the
+ * store and returns the schema with its per-request context.
+ */
+export interface SubgraphModule {
+  name: SubgraphName;
+  buildSchema(): { sdl: string };
+  create(options: { dataDir?: string }): Promise<{
+    schema: import('graphql').GraphQLSchema;
+    sdl: string;
+    context: () => Promise<object>;
+    close(): Promise<void>;
+  }>;
+}
+
+/** Loads the subgraph packages in port order (materials, literature, memory, data). */
+export async function loadSubgraphModules(): Promise<SubgraphModule[]> {
+  const materials = await import('@scifed/materials');
+  return [
+    { name: 'materials', buildSchema: materials.buildMaterialsSchema, create: materials.createMaterialsSubgraph },
+  ];
+}

@@ -1,0 +1,183 @@
+import { randomUUID } from 'node:crypto';
+
+import { arrayValue, blobValue, listValue, type DuckDBValue } from '@duckdb/node-api';
+import { Database, formulaOfSpecies } from '@scifed/schema';
+
+import type { AtomsData } from './crystal/prototypes.js';
+
+/** A structure as stored: arrays in SoA form, positions in Å. */
+export interface StructureRecord extends AtomsData {
+  id: string;
+  name: string | null;
+  formula: string;
+  /** Distinct element symbols, alphabetical. */
+  elements: string[];
+  natoms: number;
+  sourceFormat: string | null;
+  parentId: string | null;
+  createdAt: Date;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS structures (
+  id VARCHAR PRIMARY KEY,
+  name VARCHAR,
+  formula VARCHAR NOT NULL,
+  elements VARCHAR[] NOT NULL,
+  natoms INTEGER NOT NULL,
+  cell DOUBLE[9] NOT NULL,
+  pbc BOOLEAN[3] NOT NULL,
+  positions BLOB NOT NULL,   -- float64 little-endian, x0 y0 z0 x1 ..., Å
+  species BLOB NOT NULL,     -- uint16 per atom, index into elements
+  source_format VARCHAR,
+  parent_id VARCHAR,
+  created_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+);
+CREATE INDEX IF NOT EXISTS structures_formula ON structures (formula);
+`;
+
+const COLUMNS = 'id, name, formula, elements, natoms, cell, pbc, positions, species, source_format, parent_id, created_at';
+
+interface StructureRow {
+  id: string;
+  name: string | null;
+  formula: string;
+  elements: string[];
+  natoms: number;
+  cell: number[];
+  pbc: boolean[];
+  positions: Uint8Array;
+  species: Uint8Array;
+  source_format: string | null;
+  parent_id: string | null;
+  created_at: Date;
+}
+
+function toRecord(row: StructureRow): StructureRecord {
+  const positionBytes = Uint8Array.from(row.positions);
+  const speciesIndex = new Uint16Array(Uint8Array.from(row.species).buffer);
+  return {
+    id: row.id,
+    name: row.name,
+    formula: row.formula,
+    elements: row.elements,
+    natoms: row.natoms,
+    cell: Float64Array.from(row.cell),
+    pbc: [row.pbc[0], row.pbc[1], row.pbc[2]],
+    positions: new Float64Array(positionBytes.buffer),
+    species: Array.from(speciesIndex, (i) => row.elements[i]),
+    sourceFormat: row.source_format,
+    parentId: row.parent_id,
+    createdAt: row.created_at,
+  };
+}
+
+/** The materials subgraph's tables. All SQL of the subgraph lives here. */
+export class MaterialsStore {
+  private constructor(readonly db: Database) {}
+
+  static async open(dir?: string): Promise<MaterialsStore> {
+    const db = await Database.open('materials', dir);
+    await db.query(SCHEMA);
+    return new MaterialsStore(db);
+  }
+
+  /** Stores one structure and returns it with its new id. */
+  async insertStructure(atoms: AtomsData, meta: { name?: string | null; sourceFormat?: string; parentId?: string }): Promise<StructureRecord> {
+    const elements = [...new Set(atoms.species)].sort();
+    const index = new Map(elements.map((symbol, i) => [symbol, i]));
+    const speciesIndex = Uint16Array.from(atoms.species, (symbol) => index.get(symbol)!);
+    const record: StructureRecord = {
+      ...atoms,
+      id: randomUUID(),
+      name: meta.name ?? null,
+      formula: formulaOfSpecies(atoms.species),
+      elements,
+      natoms: atoms.species.length,
+      sourceFormat: meta.sourceFormat ?? null,
+      parentId: meta.parentId ?? null,
+      createdAt: new Date(),
+    };
+    const params: DuckDBValue[] = [
+      record.id,
+      record.name,
+      record.formula,
+      listValue(elements),
+      record.natoms,
+      arrayValue(Array.from(atoms.cell)),
+      arrayValue(atoms.pbc),
+      blobValue(new Uint8Array(atoms.positions.buffer, atoms.positions.byteOffset, atoms.positions.byteLength)),
+      blobValue(new Uint8Array(speciesIndex.buffer)),
+      record.sourceFormat,
+      record.parentId,
+    ];
+    await this.db.query(
+      `INSERT INTO structures (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, current_timestamp)`,
+      params,
+    );
+    return record;
+  }
+
+  /** Structures by id in one query; the result follows `ids`, with null for unknown ids. */
+  async structuresByIds(ids: readonly string[]): Promise<(StructureRecord | null)[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db.query<StructureRow>(`SELECT ${COLUMNS} FROM structures WHERE list_contains($1, id)`, [
+      listValue([...ids]),
+    ]);
+    const byId = new Map(rows.map((row) => [row.id, toRecord(row)]));
+    return ids.map((id) => byId.get(id) ?? null);
+  }
+
+  /** One page of structures, oldest first, optionally for one reduced formula. */
+  async listStructures(page: { offset: number; limit: number }, formula?: string | null): Promise<{ records: StructureRecord[]; total: number }> {
+    const where = formula ? 'WHERE formula = $1' : '';
+    const params: DuckDBValue[] = formula ? [formula] : [];
+    const [{ total }] = await this.db.query<{ total: bigint }>(`SELECT count(*) AS total FROM structures ${where}`, params);
+    const rows = await this.db.query<StructureRow>(
+      `SELECT ${COLUMNS} FROM structures ${where} ORDER BY created_at, id LIMIT ${page.limit} OFFSET ${page.offset}`,
+      params,
+    );
+    return { records: rows.map(toRecord), total: Number(total) };
+  }
+
+  /**
+   * Pages of structures for many formulas in one query (the Material.structures
+   * batch). Returns, per formula in input order, its page and total count.
+   */
+  async structuresByFormulas(
+    formulas: readonly string[],
+    page: { offset: number; limit: number },
+  ): Promise<{ records: StructureRecord[]; total: number }[]> {
+    if (formulas.length === 0) return [];
+    const rows = await this.db.query<StructureRow & { rank: bigint; total: bigint }>(
+      `SELECT * FROM (
+         SELECT ${COLUMNS},
+                row_number() OVER (PARTITION BY formula ORDER BY created_at, id) - 1 AS rank,
+                count(*) OVER (PARTITION BY formula) AS total
+         FROM structures WHERE list_contains($1, formula)
+       ) WHERE rank >= ${page.offset} AND rank < ${page.offset + page.limit}
+       ORDER BY formula, rank`,
+      [listValue([...formulas])],
+    );
+    const byFormula = new Map<string, { records: StructureRecord[]; total: number }>();
+    for (const row of rows) {
+      const entry = byFormula.get(row.formula) ?? { records: [], total: Number(row.total) };
+      entry.records.push(toRecord(row));
+      byFormula.set(row.formula, entry);
+    }
+    // A formula whose page is empty but which has structures still needs its total.
+    const missing = formulas.filter((f) => !byFormula.has(f));
+    if (missing.length > 0 && page.offset > 0) {
+      const counts = await this.db.query<{ formula: string; total: bigint }>(
+        'SELECT formula, count(*) AS total FROM structures WHERE list_contains($1, formula) GROUP BY formula',
+        [listValue(missing)],
+      );
+      for (const { formula, total } of counts) byFormula.set(formula, { records: [], total: Number(total) });
+    }
+    return formulas.map((formula) => byFormula.get(formula) ?? { records: [], total: 0 });
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

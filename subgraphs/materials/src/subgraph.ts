@@ -1,0 +1,41 @@
+import { buildFederatedSchema, type BuiltSubgraph } from '@scifed/schema';
+
+import { createContext, limitsFromEnv, type MaterialsContext } from './context.js';
+import { MaterialResolver } from './resolvers/material.js';
+import { StructureResolver } from './resolvers/structure.js';
+import { MaterialsStore } from './store.js';
+
+/** The materials subgraph schema (no store needed; used to print the SDL). */
+export function buildMaterialsSchema(): BuiltSubgraph {
+  return buildFederatedSchema({
+    resolvers: [StructureResolver, MaterialResolver],
+    referenceResolvers: {
+      Structure: {
+        __resolveReference: (ref: { id: string }, ctx: MaterialsContext) => ctx.structureById.load(ref.id),
+      },
+      Material: {
+        __resolveReference: (ref: { formula: string }) => ({ formula: ref.formula }),
+      },
+    },
+  });
+}
+
+export interface MaterialsSubgraph extends BuiltSubgraph {
+  name: 'materials';
+  store: MaterialsStore;
+  context: () => Promise<object>;
+  close(): Promise<void>;
+}
+
+/** Opens the store under `dataDir` and returns the schema with its request-context factory. */
+export async function createMaterialsSubgraph(options: { dataDir?: string } = {}): Promise<MaterialsSubgraph> {
+  const store = await MaterialsStore.open(options.dataDir);
+  const limits = limitsFromEnv();
+  return {
+    name: 'materials',
+    ...buildMaterialsSchema(),
+    store,
+    context: async () => createContext(store, limits),
+    close: async () => store.close(),
+  };
+}
