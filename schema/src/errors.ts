@@ -1,4 +1,4 @@
-import { GraphQLError } from 'graphql';
+import { GraphQLError, isEnumType, type GraphQLSchema } from 'graphql';
 
 /**
  * The error-code registry. Every error a SciFed service returns carries one of
@@ -44,4 +44,17 @@ export class InputError extends Error {
     this.name = 'InputError';
     this.code = code;
   }
+}
+
+const UNKNOWN_ENUM_VALUE = /Value "([^"]*)" does not exist in "(\w+)" enum/;
+
+/**
+ * graphql-js rejects an unknown enum value without listing the valid ones;
+ * this appends them, so the message names the value and what would be valid.
+ */
+export function withEnumHint(message: string, schema: GraphQLSchema | undefined): string {
+  const match = UNKNOWN_ENUM_VALUE.exec(message);
+  const type = match && schema?.getType(match[2]);
+  if (!type || !isEnumType(type)) return message;
+  return `${message} Valid values: ${type.getValues().map((v) => v.name).join(', ')}.`;
 }

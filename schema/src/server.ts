@@ -4,7 +4,7 @@ import { startStandaloneServer, type StandaloneServerContextFunctionArgument } f
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import { pino } from 'pino';
 
-import { InputError } from './errors.js';
+import { InputError, withEnumHint } from './errors.js';
 
 export const logger = pino({ level: process.env.SCIFED_LOG_LEVEL ?? 'info' });
 
@@ -25,7 +25,10 @@ export function defaultSubgraphPort(name: SubgraphName): number {
  * Maps errors thrown by domain code to registered codes and masks anything
  * unexpected: the client sees INTERNAL_SERVER_ERROR, the log gets the stack.
  */
-export function formatSubgraphError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+export function formatSubgraphError(formatted: GraphQLFormattedError, error: unknown, schema?: GraphQLSchema): GraphQLFormattedError {
+  if (formatted.extensions?.code === 'BAD_USER_INPUT') {
+    return { ...formatted, message: withEnumHint(formatted.message, schema) };
+  }
   const original = (error as { originalError?: unknown })?.originalError ?? error;
   if (original instanceof InputError) {
     return { ...formatted, message: original.message, extensions: { ...formatted.extensions, code: original.code } };
@@ -43,6 +46,16 @@ export interface RunningSubgraph {
   stop(): Promise<void>;
 }
 
+/** The Apollo server every subgraph runs: error mapping and masking, no inline tracing. */
+export function createSubgraphApolloServer<TContext extends object>(schema: GraphQLSchema): ApolloServer<TContext> {
+  return new ApolloServer<TContext>({
+    schema,
+    plugins: [ApolloServerPluginInlineTraceDisabled()],
+    formatError: (formatted, error) => formatSubgraphError(formatted, error, schema),
+    includeStacktraceInErrorResponses: false,
+  });
+}
+
 /** Starts a subgraph over HTTP; port 0 picks a free port (tests). */
 export async function startSubgraphServer<TContext extends object>(options: {
   name: string;
@@ -51,12 +64,7 @@ export async function startSubgraphServer<TContext extends object>(options: {
   host?: string;
   port: number;
 }): Promise<RunningSubgraph> {
-  const server = new ApolloServer<TContext>({
-    schema: options.schema,
-    plugins: [ApolloServerPluginInlineTraceDisabled()],
-    formatError: formatSubgraphError,
-    includeStacktraceInErrorResponses: false,
-  });
+  const server = createSubgraphApolloServer<TContext>(options.schema);
   const { url } = await startStandaloneServer(server, {
     listen: { host: options.host ?? DEFAULT_HOST, port: options.port },
     context: options.context,
