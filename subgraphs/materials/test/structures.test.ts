@@ -15,7 +15,7 @@ const BUILD = `mutation Build($input: BuildCrystalInput!) {
 }`;
 
 interface Built {
-  buildCrystal: { id: string; formula: string; elements: string[]; natoms: number; cell: number[][]; pbc: boolean[]; positions: number[][]; species: string[] };
+  buildCrystal: { id: string; formula: string; elements: string[]; natoms: number; cell: number[][]; pbc: boolean[]; positions: number[][]; species: string[]; sourceFormat: string };
 }
 
 describe('buildCrystal', () => {
