@@ -1,14 +1,33 @@
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
-import { ApolloServer } from '@apollo/server';
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
-import { logger, SUBGRAPH_NAMES, type SubgraphName } from '@scifed/schema';
-import express from 'express';
+import { logger, SUBGRAPH_NAMES, withEnumHint, type SubgraphName } from '@scifed/schema';
+import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
+import type { GraphQLError, GraphQLFormattedError, GraphQLSchema } from 'graphql';
 
+import { authorize, authPolicyFromEnv, type AuthPolicy } from './auth.js';
 import { readCheckedInSupergraph, subgraphUrl } from './compose.js';
+import type { GatewayContext } from './context.js';
+import { SubgraphDataSource } from './datasource.js';
+import { ideEnabled, ideRouter } from './ide.js';
+import {
+  armorProtection,
+  armorRejectionToLimit,
+  checkCost,
+  checkTokens,
+  fieldCountRule,
+  limitsFromEnv,
+  structureIdsForCost,
+  type OperationLimits,
+} from './limits.js';
+import { GatewayMetrics } from './metrics.js';
+import { StructureSizes } from './sizes.js';
 
 export interface GatewayOptions {
   host: string;
@@ -17,13 +36,16 @@ export interface GatewayOptions {
   supergraphSdl?: string;
   /** Subgraph URLs by name; defaults to SCIFED_<NAME>_URL or the default local ports. */
   subgraphUrls?: Partial<Record<SubgraphName, string>>;
-  /** Largest request body, e.g. "10mb" (SCIFED_MAX_BODY, default 10mb). */
-  maxBody?: string;
+  /** Operation limits; defaults to limitsFromEnv(). */
+  limits?: Partial<OperationLimits>;
+  /** API-key policy; defaults to authPolicyFromEnv(). */
+  auth?: AuthPolicy;
 }
 
 export interface RunningGateway {
   url: string;
   port: number;
+  limits: OperationLimits;
   stop(): Promise<void>;
 }
 
@@ -53,53 +75,242 @@ async function probeSubgraph(url: string): Promise<SubgraphHealth> {
   }
 }
 
+/** One JSON error body in the GraphQL response shape, for failures outside GraphQL execution. */
+function errorBody(message: string, extensions: Record<string, unknown>) {
+  return { errors: [{ message, extensions }] };
+}
+
+/**
+ * Rewrites errors for clients: GraphQL Armor rejections become LIMIT_EXCEEDED,
+ * unknown enum values list the valid ones, and anything unexpected is masked
+ * (the original is logged with the request id by the request plugin).
+ */
+function formatGatewayError(formatted: GraphQLFormattedError, schema: () => GraphQLSchema | undefined): GraphQLFormattedError {
+  const limit = armorRejectionToLimit(formatted.message);
+  if (limit) {
+    const { http: _http, ...extensions } = limit.extensions as Record<string, unknown>;
+    return { message: limit.message, extensions };
+  }
+  // Apollo relabels every validation error GRAPHQL_VALIDATION_FAILED; restore ours.
+  if (typeof formatted.extensions?.limit === 'string') {
+    return { ...formatted, extensions: { ...formatted.extensions, code: 'LIMIT_EXCEEDED' } };
+  }
+  const code = formatted.extensions?.code as string | undefined;
+  if (code === 'BAD_USER_INPUT' || code === 'GRAPHQL_VALIDATION_FAILED') {
+    return { ...formatted, message: withEnumHint(formatted.message, schema()) };
+  }
+  if (code === undefined || code === 'INTERNAL_SERVER_ERROR') {
+    return { message: 'Internal server error. Quote the request id from extensions.requestId when reporting it.', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  }
+  const { exception: _exception, stacktrace: _stacktrace, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
+  return { ...formatted, extensions };
+}
+
+/**
+ * The request plugin: API keys and the cost limit before execution (so a
+ * rejected operation reaches no subgraph), then the request id, the log line
+ * and the metrics when the response leaves.
+ */
+function requestPlugin(limits: OperationLimits, auth: AuthPolicy, sizes: StructureSizes, metrics: GatewayMetrics): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart({ contextValue }) {
+      const start = performance.now();
+      let operationType = 'unknown';
+      return {
+        async didResolveOperation({ operation, document, request, schema }) {
+          operationType = operation?.operation ?? 'unknown';
+          authorize(auth, operationType, contextValue.authorization);
+          const variables = request.variables ?? {};
+          const ids = structureIdsForCost(schema, document, variables, request.operationName ?? undefined);
+          const atomsByStructure = ids.length ? await sizes.lookup(ids) : new Map<string, number>();
+          checkCost(schema, document, variables, request.operationName ?? undefined, { atomsByStructure }, limits);
+        },
+        async didEncounterErrors({ errors }) {
+          for (const error of errors) {
+            const code = error.extensions?.code as string | undefined;
+            metrics.errors.inc({ code: code ?? 'INTERNAL_SERVER_ERROR' });
+            if (code === undefined || code === 'INTERNAL_SERVER_ERROR') {
+              logger.error({ requestId: contextValue.requestId, err: error.originalError ?? error, path: error.path }, 'internal error');
+            }
+          }
+        },
+        async willSendResponse({ response, request, errors }) {
+          response.http.headers.set('x-request-id', contextValue.requestId);
+          if (errors?.some((e) => e.extensions?.limit !== undefined)) {
+            response.http.status = 400;
+          }
+          if (response.body.kind === 'single') {
+            response.body.singleResult.extensions = { ...response.body.singleResult.extensions, requestId: contextValue.requestId };
+          }
+          const seconds = (performance.now() - start) / 1000;
+          const outcome = errors?.length ? 'error' : 'ok';
+          metrics.requests.inc({ operation_type: operationType, outcome });
+          metrics.duration.observe({ operation_type: operationType }, seconds);
+          logger.info(
+            {
+              requestId: contextValue.requestId,
+              operationName: request.operationName,
+              operationType,
+              milliseconds: Math.round(seconds * 1000),
+              subgraphCalls: contextValue.subgraphCalls,
+              errors: errors?.map((e) => e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'),
+            },
+            'request',
+          );
+        },
+      };
+    },
+  };
+}
+
+/** Answers 504 when a request outlives the timeout. */
+function requestTimeout(limits: OperationLimits): RequestHandler {
+  return (_request, response, next) => {
+    const timer = setTimeout(() => {
+      if (response.headersSent) return;
+      response.status(504).json(
+        errorBody(`The request did not finish within requestTimeoutMs (SCIFED_REQUEST_TIMEOUT_MS) = ${limits.requestTimeoutMs} ms.`, {
+          code: 'LIMIT_EXCEEDED',
+          limit: 'requestTimeoutMs',
+          value: limits.requestTimeoutMs,
+        }),
+      );
+    }, limits.requestTimeoutMs);
+    response.once('close', () => clearTimeout(timer));
+    next();
+  };
+}
+
+/**
+ * Rejects documents with more than maxTokens tokens before Apollo parses them.
+ * (Errors thrown from Apollo's parsing hook are answered with HTTP 500.)
+ */
+function tokenLimit(limits: OperationLimits): RequestHandler {
+  return (request, response, next) => {
+    const query = (request.body as { query?: unknown } | undefined)?.query;
+    if (typeof query !== 'string') return next();
+    try {
+      checkTokens(query, limits);
+    } catch (error) {
+      const limitError = error as GraphQLError;
+      const { http: _http, ...extensions } = limitError.extensions;
+      response.status(400).json(errorBody(limitError.message, extensions));
+      return;
+    }
+    next();
+  };
+}
+
+/** Turns body-parser's size rejection into PAYLOAD_TOO_LARGE in the GraphQL error shape. */
+function payloadErrors(limits: OperationLimits): ErrorRequestHandler {
+  return (error, _request, response, next) => {
+    if (error?.type === 'entity.too.large') {
+      response.status(413).json(
+        errorBody(
+          `The request body is ${error.length} bytes, above maxBodyBytes (SCIFED_MAX_BODY) = ${limits.maxBodyBytes} bytes. Send smaller batches.`,
+          { code: 'PAYLOAD_TOO_LARGE', limit: 'maxBodyBytes', value: limits.maxBodyBytes, measured: error.length },
+        ),
+      );
+      return;
+    }
+    if (error?.type === 'entity.parse.failed') {
+      response.status(400).json(errorBody('The request body is not valid JSON.', { code: 'BAD_USER_INPUT' }));
+      return;
+    }
+    next(error);
+  };
+}
+
 /**
  * Starts the Apollo gateway over the supergraph with express: POST /graphql
- * for operations, GET /health for the state of every subgraph.
+ * for operations, GraphiQL on GET /graphql, /health, /ready and /metrics.
  */
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
+  const limits = limitsFromEnv(process.env, options.limits);
+  const auth = options.auth ?? authPolicyFromEnv();
+  const metrics = new GatewayMetrics();
   const urls = Object.fromEntries(
     SUBGRAPH_NAMES.map((name) => [name, options.subgraphUrls?.[name] ?? subgraphUrl(name)]),
   ) as Record<SubgraphName, string>;
+  const sizes = new StructureSizes(() => urls.materials);
 
+  // @apollo/gateway 2.x otherwise probes cloud metadata addresses and exports
+  // usage metrics to Apollo's servers; SciFed makes no outbound calls.
+  process.env.APOLLO_TELEMETRY_DISABLED = 'true';
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl ?? readCheckedInSupergraph(),
     // The checked-in supergraph names default local URLs; route by subgraph name instead.
-    buildService: ({ name }) => new RemoteGraphQLDataSource({ url: urls[name as SubgraphName] }),
+    buildService: ({ name }) => new SubgraphDataSource(name as SubgraphName, urls[name as SubgraphName], metrics, limits.requestTimeoutMs),
+  });
+  let schema: GraphQLSchema | undefined;
+  gateway.onSchemaLoadOrUpdate(({ apiSchema }) => {
+    schema = apiSchema;
   });
 
+  const armor = armorProtection(limits);
   const app = express();
+  app.disable('x-powered-by');
   const httpServer = http.createServer(app);
-  const server = new ApolloServer({
+  const server = new ApolloServer<GatewayContext>({
     gateway,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
+    plugins: [
+      ...(armor.plugins as ApolloServerPlugin<GatewayContext>[]),
+      requestPlugin(limits, auth, sizes, metrics),
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginLandingPageDisabled(),
+    ],
+    validationRules: [...armor.validationRules, fieldCountRule(limits)],
+    allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
+    csrfPrevention: true,
+    formatError: (formatted) => formatGatewayError(formatted, () => schema),
   });
   await server.start();
 
   app.get('/health', async (_request, response) => {
     const entries = await Promise.all(SUBGRAPH_NAMES.map(async (name) => [name, await probeSubgraph(urls[name])] as const));
-    const subgraphs = Object.fromEntries(entries);
     const healthy = entries.every(([, health]) => health.ok);
-    response.status(200).json({ status: healthy ? 'ok' : 'degraded', subgraphs });
+    response.status(200).json({ status: healthy ? 'ok' : 'degraded', subgraphs: Object.fromEntries(entries) });
   });
+  app.get('/ready', async (_request, response) => {
+    const entries = await Promise.all(SUBGRAPH_NAMES.map(async (name) => [name, await probeSubgraph(urls[name])] as const));
+    const ready = entries.every(([, health]) => health.ok);
+    response.status(ready ? 200 : 503).json({ ready, subgraphs: Object.fromEntries(entries) });
+  });
+  app.get('/metrics', async (_request, response) => {
+    const metricUrls = SUBGRAPH_NAMES.map((name) => urls[name].replace(/\/graphql\/?$/, '/metrics.json'));
+    const { contentType, text } = await metrics.render(metricUrls);
+    response.type(contentType).send(text);
+  });
+  if (ideEnabled()) app.use(ideRouter());
 
   app.use(
     '/graphql',
-    express.json({ limit: options.maxBody ?? process.env.SCIFED_MAX_BODY ?? '10mb' }),
-    expressMiddleware(server),
+    requestTimeout(limits),
+    express.json({ limit: limits.maxBodyBytes }),
+    tokenLimit(limits),
+    expressMiddleware(server, {
+      context: async ({ req }) => ({
+        requestId: randomUUID(),
+        authorization: req.headers.authorization,
+        subgraphCalls: [],
+      }),
+    }),
   );
+  app.use(payloadErrors(limits));
 
   await new Promise<void>((resolve) => httpServer.listen(options.port, options.host, resolve));
   const port = (httpServer.address() as AddressInfo).port;
   const url = `http://${options.host}:${port}/graphql`;
-  logger.info({ url }, 'gateway listening');
+  logger.info({ url, limits }, 'gateway listening');
 
   return {
     url,
     port,
+    limits,
     stop: async () => {
       await server.stop();
+      logger.info('gateway stopped');
     },
   };
 }

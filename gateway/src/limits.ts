@@ -1,8 +1,13 @@
+import { createRequire } from 'node:module';
+
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { limitExceeded } from '@scifed/schema';
 import {
   GraphQLError,
   Kind,
+  Lexer,
+  Source,
+  TokenKind,
   type ASTVisitor,
   type DocumentNode,
   type GraphQLSchema,
@@ -10,7 +15,13 @@ import {
   type ValidationContext,
   type ValidationRule,
 } from 'graphql';
-import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
+import type * as QueryComplexity from 'graphql-query-complexity';
+import type { ComplexityEstimator } from 'graphql-query-complexity';
+
+// The package's ES module build imports 'graphql/index.mjs', a second copy of
+// graphql beside the CommonJS one Apollo loads ("Cannot use GraphQLSchema from
+// another module or realm"); its CommonJS build shares Apollo's copy.
+const { getComplexity, simpleEstimator } = createRequire(import.meta.url)('graphql-query-complexity') as typeof QueryComplexity;
 
 /**
  * Operation limits, checked by the gateway before any subgraph is called.
@@ -42,10 +53,11 @@ export const DEFAULT_LIMITS: OperationLimits = {
   maxAliases: 30,
   maxRootFields: 20,
   maxFields: 2_000,
-  maxTokens: 5_000,
+  maxTokens: 20_000,
   maxDirectives: 50,
   maxCost: 20_000,
-  maxBodyBytes: 16 * 1024 * 1024,
+  // Large imports go in several requests, or raise SCIFED_MAX_BODY.
+  maxBodyBytes: 1024 * 1024,
   requestTimeoutMs: 120_000,
 };
 
@@ -91,16 +103,22 @@ export function limitError(limit: keyof OperationLimits, value: number, measured
   });
 }
 
-/**
- * GraphQL Armor for depth, aliases, tokens and directives. Its rejections are
- * rewritten to LIMIT_EXCEEDED by `armorRejectionToLimit` in formatError.
- */
+/** GraphQL Armor for depth, aliases, tokens and directives, rejecting with LIMIT_EXCEEDED. */
 export function armorProtection(limits: OperationLimits) {
+  // Depth, aliases and directives report a LIMIT_EXCEEDED error into the
+  // validation context, so all violated limits come back together.
+  const report = (context: ValidationContext | null, error: GraphQLError) => {
+    const limit = armorRejectionToLimit(error.message);
+    if (context && limit) context.reportError(limit);
+  };
+  const reporting = { exposeLimits: true, propagateOnRejection: false, onReject: [report] };
   return new ApolloArmor({
-    maxDepth: { n: limits.maxDepth, exposeLimits: true, flattenFragments: true },
-    maxAliases: { n: limits.maxAliases, exposeLimits: true },
-    maxTokens: { n: limits.maxTokens, exposeLimits: true },
-    maxDirectives: { n: limits.maxDirectives, exposeLimits: true },
+    maxDepth: { n: limits.maxDepth, flattenFragments: true, ...reporting },
+    maxAliases: { n: limits.maxAliases, ...reporting },
+    maxDirectives: { n: limits.maxDirectives, ...reporting },
+    // Tokens are counted by countTokens in the request plugin instead: Armor's
+    // Apollo hook throws a plain error there, which Apollo answers with HTTP 500.
+    maxTokens: { enabled: false },
     // Cost is estimated with per-field functions in checkCost instead.
     costLimit: { enabled: false },
     blockFieldSuggestion: { enabled: false },
@@ -238,4 +256,21 @@ export function checkCost(
   const cost = getComplexity({ schema, query, variables, operationName, estimators: costEstimators(inputs) });
   if (cost > limits.maxCost) throw limitError('maxCost', limits.maxCost, cost);
   return cost;
+}
+
+/**
+ * Counts lexical tokens up to maxTokens + 1 and throws LIMIT_EXCEEDED past the
+ * limit. Runs before parsing, so a huge document is never turned into an AST.
+ * A document that does not lex is left for the parser to report.
+ */
+export function checkTokens(source: string, limits: OperationLimits): void {
+  const lexer = new Lexer(new Source(source));
+  let count = 0;
+  try {
+    while (lexer.advance().kind !== TokenKind.EOF) {
+      if (++count > limits.maxTokens) throw limitError('maxTokens', limits.maxTokens, count);
+    }
+  } catch (error) {
+    if (error instanceof GraphQLError && error.extensions?.limit) throw error;
+  }
 }

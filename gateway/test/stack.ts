@@ -5,7 +5,7 @@ import path from 'node:path';
 import { startSubgraphServer, type SubgraphName } from '@scifed/schema';
 
 import { readCheckedInSupergraph } from '../src/compose.js';
-import { startGateway, type RunningGateway } from '../src/gateway.js';
+import { startGateway, type GatewayOptions, type RunningGateway } from '../src/gateway.js';
 import { loadSubgraphModules } from '../src/subgraphs.js';
 
 export interface Stack {
@@ -13,7 +13,11 @@ export interface Stack {
   subgraphUrls: Partial<Record<SubgraphName, string>>;
   /** Store query counters per subgraph, for batching checks. */
   stores: Partial<Record<SubgraphName, { db: { queryCount: number } }>>;
-  request<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<{ status: number; body: { data?: T; errors?: { message: string; extensions?: Record<string, unknown> }[] } }>;
+  /** GraphQL requests each subgraph has received so far. */
+  requestCounts: Partial<Record<SubgraphName, () => number>>;
+  /** Stops one subgraph's server (to test partial failure). */
+  stopSubgraph(name: SubgraphName): Promise<void>;
+  request<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<{ status: number; body: { data?: T; errors?: { message: string; extensions?: Record<string, unknown> }[] } }>;
   stop(): Promise<void>;
 }
 
@@ -21,31 +25,41 @@ export interface Stack {
  * Every subgraph on an ephemeral 127.0.0.1 port with its own temporary data
  * folder, and the gateway over the checked-in supergraph in front of them.
  */
-export async function startStack(): Promise<Stack> {
+export async function startStack(gatewayOptions: Partial<GatewayOptions> = {}): Promise<Stack> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'scifed-stack-'));
   const modules = await loadSubgraphModules();
   const subgraphUrls: Partial<Record<SubgraphName, string>> = {};
   const stores: Stack['stores'] = {};
+  const requestCounts: Stack['requestCounts'] = {};
+  const servers = new Map<SubgraphName, { stop(): Promise<void> }>();
   const stops: (() => Promise<void>)[] = [];
   for (const module of modules) {
     const subgraph = await module.create({ dataDir: path.join(dataDir, module.name) });
     const running = await startSubgraphServer({ name: module.name, schema: subgraph.schema, context: subgraph.context, port: 0 });
+    requestCounts[module.name] = running.requestCount;
     subgraphUrls[module.name] = running.url;
     stores[module.name] = (subgraph as unknown as { store: { db: { queryCount: number } } }).store;
+    servers.set(module.name, running);
     stops.push(async () => {
-      await running.stop();
+      if (servers.delete(module.name)) await running.stop();
       await subgraph.close();
     });
   }
-  const gateway = await startGateway({ host: '127.0.0.1', port: 0, subgraphUrls, supergraphSdl: readCheckedInSupergraph() });
+  const gateway = await startGateway({ host: '127.0.0.1', port: 0, subgraphUrls, supergraphSdl: readCheckedInSupergraph(), ...gatewayOptions });
   return {
     gateway,
     subgraphUrls,
     stores,
-    async request(query, variables) {
+    requestCounts,
+    async stopSubgraph(name) {
+      const server = servers.get(name);
+      servers.delete(name);
+      await server?.stop();
+    },
+    async request(query, variables, headers = {}) {
       const response = await fetch(gateway.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...headers },
         body: JSON.stringify({ query, variables }),
       });
       return { status: response.status, body: (await response.json()) as never };

@@ -9,6 +9,8 @@ export const ERROR_CODES = {
   NOT_FOUND: 'The requested object (by id or name) does not exist.',
   PAYLOAD_TOO_LARGE: 'The request body or an uploaded content string exceeds its configured size limit.',
   LIMIT_EXCEEDED: 'The operation exceeds a configured limit (depth, cost, atoms, rows, dimensions); the message names the limit, its value and the measured value.',
+  UNAUTHENTICATED: 'The operation needs an API key (Authorization: Bearer KEY) and none or a wrong one was sent.',
+  SUBGRAPH_UNAVAILABLE: 'A subgraph did not answer; the message names it. Fields from other subgraphs are still returned.',
   INTERNAL_SERVER_ERROR: 'An unexpected failure inside the service; details are logged with the request id, not returned.',
 } as const;
 

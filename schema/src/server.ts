@@ -1,8 +1,17 @@
+import { readdirSync, statSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+
 import { ApolloServer, type ContextFunction } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
-import { startStandaloneServer, type StandaloneServerContextFunctionArgument } from '@apollo/server/standalone';
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware, type ExpressContextFunctionArgument } from '@as-integrations/express5';
+import { onKernelRun, releaseGpu } from '@scifed/compute';
+import express from 'express';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import { pino } from 'pino';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 import { InputError, withEnumHint } from './errors.js';
 
@@ -41,37 +50,136 @@ export function formatSubgraphError(formatted: GraphQLFormattedError, error: unk
   return formatted;
 }
 
-export interface RunningSubgraph {
-  url: string;
-  stop(): Promise<void>;
-}
-
 /** The Apollo server every subgraph runs: error mapping and masking, no inline tracing. */
-export function createSubgraphApolloServer<TContext extends object>(schema: GraphQLSchema): ApolloServer<TContext> {
+export function createSubgraphApolloServer<TContext extends object>(schema: GraphQLSchema, plugins: ApolloServer<TContext>['internals']['plugins'] = []): ApolloServer<TContext> {
   return new ApolloServer<TContext>({
     schema,
-    plugins: [ApolloServerPluginInlineTraceDisabled()],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled(), ...plugins],
     formatError: (formatted, error) => formatSubgraphError(formatted, error, schema),
     includeStacktraceInErrorResponses: false,
   });
 }
 
-/** Starts a subgraph over HTTP; port 0 picks a free port (tests). */
+/** Prometheus metrics of one subgraph process, exported as JSON for the gateway to merge. */
+function subgraphMetrics(name: string, dataFiles: () => string[]) {
+  const registry = new Registry();
+  registry.setDefaultLabels({ service: name });
+  collectDefaultMetrics({ register: registry, prefix: 'scifed_' });
+  const requests = new Counter({
+    name: 'scifed_subgraph_requests_total',
+    help: 'GraphQL requests received by a subgraph.',
+    registers: [registry],
+  });
+  const kernelSeconds = new Histogram({
+    name: 'scifed_kernel_seconds',
+    help: 'Time of one kernel-layer call, seconds, by kernel and backend.',
+    labelNames: ['kernel', 'backend'] as const,
+    buckets: [0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30],
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'scifed_storage_bytes',
+    help: 'Size of each DuckDB database and vector index file, bytes.',
+    labelNames: ['file'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const file of dataFiles()) {
+        try {
+          this.set({ file: path.basename(file) }, statSync(file).size);
+        } catch {
+          // Removed between listing and stat.
+        }
+      }
+    },
+  });
+  const unsubscribe = onKernelRun((run) => kernelSeconds.observe({ kernel: run.kernel, backend: run.backend }, run.seconds));
+  return { registry, requests, unsubscribe };
+}
+
+export interface RunningSubgraph {
+  url: string;
+  /** GraphQL requests received so far (tests use it to prove the gateway sent none). */
+  requestCount(): number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a subgraph over HTTP with express: POST /graphql, GET /health and
+ * GET /metrics.json (prom-client JSON, merged by the gateway's /metrics).
+ * Port 0 picks a free port (tests).
+ */
 export async function startSubgraphServer<TContext extends object>(options: {
   name: string;
   schema: GraphQLSchema;
-  context: ContextFunction<[StandaloneServerContextFunctionArgument], TContext>;
+  context: ContextFunction<[ExpressContextFunctionArgument], TContext>;
   host?: string;
   port: number;
+  /** Files whose sizes /metrics reports (the DuckDB file and its indexes); default: none. */
+  dataFiles?: () => string[];
+  /** Largest request body (SCIFED_SUBGRAPH_MAX_BODY, default 64mb). */
+  maxBody?: string;
 }): Promise<RunningSubgraph> {
-  const server = createSubgraphApolloServer<TContext>(options.schema);
-  const { url } = await startStandaloneServer(server, {
-    listen: { host: options.host ?? DEFAULT_HOST, port: options.port },
-    context: options.context,
+  const metrics = subgraphMetrics(options.name, options.dataFiles ?? (() => []));
+  let count = 0;
+  const app = express();
+  const httpServer = http.createServer(app);
+  const server = createSubgraphApolloServer<TContext>(options.schema, [ApolloServerPluginDrainHttpServer({ httpServer })]);
+  await server.start();
+
+  app.get('/health', (_request, response) => {
+    response.json({ status: 'ok', subgraph: options.name });
   });
+  app.get('/metrics.json', async (_request, response) => {
+    response.json(await metrics.registry.getMetricsAsJSON());
+  });
+  app.use(
+    '/graphql',
+    (_request, _response, next) => {
+      count++;
+      metrics.requests.inc();
+      next();
+    },
+    express.json({ limit: options.maxBody ?? process.env.SCIFED_SUBGRAPH_MAX_BODY ?? '64mb' }),
+    expressMiddleware(server, { context: options.context }),
+  );
+
+  await new Promise<void>((resolve) => httpServer.listen(options.port, options.host ?? DEFAULT_HOST, resolve));
+  const { address, port } = httpServer.address() as AddressInfo;
+  const url = `http://${address}:${port}/graphql`;
   logger.info({ subgraph: options.name, url }, 'subgraph listening');
   return {
     url,
-    stop: () => server.stop(),
+    requestCount: () => count,
+    stop: async () => {
+      await server.stop();
+      metrics.unsubscribe();
+      logger.info({ subgraph: options.name }, 'subgraph stopped');
+    },
   };
+}
+
+/** Lists a subgraph's files in its data folder: `<name>.duckdb*` and `<name>*.usearch`. */
+export function dataFilesOf(name: string, dir: string): () => string[] {
+  return () => {
+    try {
+      return readdirSync(dir)
+        .filter((file) => file.startsWith(name))
+        .map((file) => path.join(dir, file));
+    } catch {
+      return [];
+    }
+  };
+}
+
+/** Stops a standalone subgraph on SIGINT/SIGTERM: server first, then the store and the GPU device. */
+export function stopOnSignals(name: string, stops: (() => Promise<void>)[]): void {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, async () => {
+      logger.info({ subgraph: name, signal }, 'stopping subgraph');
+      for (const stop of stops) await stop();
+      await releaseGpu();
+      process.exit(0);
+    });
+  }
 }

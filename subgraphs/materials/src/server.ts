@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 
-import { defaultSubgraphPort, logger, startSubgraphServer } from '@scifed/schema';
+import { dataDir, dataFilesOf, defaultSubgraphPort, startSubgraphServer, stopOnSignals } from '@scifed/schema';
 
 import { createMaterialsSubgraph } from './subgraph.js';
 
@@ -13,13 +13,6 @@ const running = await startSubgraphServer({
   context: subgraph.context,
   host: process.env.SCIFED_HOST,
   port: Number(process.env.SCIFED_MATERIALS_PORT ?? defaultSubgraphPort('materials')),
+  dataFiles: dataFilesOf('materials', dataDir()),
 });
-
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, async () => {
-    logger.info({ signal }, 'stopping materials subgraph');
-    await running.stop();
-    await subgraph.close();
-    process.exit(0);
-  });
-}
+stopOnSignals(subgraph.name, [running.stop, subgraph.close]);
