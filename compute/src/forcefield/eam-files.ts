@@ -200,7 +200,9 @@ export function parseFuncfl(texts: string | string[], names?: string[]): EamPote
     elements: files.map((f) => f.element),
     masses: files.map((f) => f.mass),
     nrho, drho, nr, dr, cutoff,
-    rhomax: (nrho - 1) * drho,
+    // LAMMPS keeps the file's (nrho − 1)·drho here, one spacing past the
+    // regridded table's last knot, so F holds its last-knot value over that step.
+    rhomax,
     frho: splines(frho, drho),
     rhor: splines(rhor, dr),
     z2r: splines(z2r, dr),

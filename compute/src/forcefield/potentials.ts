@@ -150,7 +150,11 @@ export interface EamPotential {
   dr: number;
   /** Pair cutoff, Å (LAMMPS cutmax). */
   cutoff: number;
-  /** Largest tabulated density, (nrho − 1)·drho; F is extrapolated linearly beyond it. */
+  /**
+   * Density above which F is extrapolated linearly with slope F'(rhomax):
+   * (nrho − 1)·drho of the file, as LAMMPS sets it (for funcfl one drho past
+   * the regridded table's last knot).
+   */
   rhomax: number;
   /** Embedding splines, one per element, each nrho·7. */
   frho: Float64Array;
