@@ -89,7 +89,7 @@ describe('buildNeighborList', () => {
   }
 
   test('keeps every image in a tiny cell', () => {
-    // One atom in a 2 Å cubic cell: within 2.5 Å lie 6 images at 2 Å and 12 at 2.83 Å is outside.
+    // One atom in a 2 Å cubic cell: 6 images lie at 2 Å, inside 2.5 Å; the next 12 lie at 2.83 Å.
     const list = buildNeighborList(new Float64Array([0.1, 0.2, 0.3]), new Float64Array([2, 0, 0, 0, 2, 0, 0, 0, 2]), [true, true, true], { cutoff: 2.5 });
     expect(list.full!.neighbors.length).toBe(6);
     expect(list.half!.neighbors.length).toBe(3);
