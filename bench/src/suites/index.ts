@@ -1,4 +1,5 @@
 import type { BenchSuite } from '../report.js';
+import { forcesSuite } from './forces.js';
 
 // Every suite that `npm run bench` runs, in order. Add new suites here.
-export const suites: BenchSuite[] = [];
+export const suites: BenchSuite[] = [forcesSuite];

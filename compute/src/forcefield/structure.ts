@@ -82,6 +82,9 @@ export function validateStructure(structure: Structure, speciesCount: number): {
   }
   if (!(species instanceof Int32Array)) throw new KernelInputError('species', 'an Int32Array', typeof species);
   checkLength('species', species, n, 'one element index per atom');
-  for (let i = 0; i < n; i++) checkInteger(`species[${i}]`, species[i], 0, speciesCount - 1);
+  for (let i = 0; i < n; i++) {
+    // Test inline and build the argument name only on failure: this runs on every force call.
+    if (species[i] < 0 || species[i] >= speciesCount) checkInteger(`species[${i}]`, species[i], 0, speciesCount - 1);
+  }
   return { n, geometry: cellGeometry(cell) };
 }
