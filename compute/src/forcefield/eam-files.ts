@@ -201,7 +201,7 @@ export function parseFuncfl(texts: string | string[], names?: string[]): EamPote
     masses: files.map((f) => f.mass),
     nrho, drho, nr, dr, cutoff,
     // LAMMPS keeps the file's (nrho − 1)·drho here, one spacing past the
-    // regridded table's last knot, so F holds its last-knot value over that step.
+    // regridded table's last knot, so F keeps its last-knot value over that step.
     rhomax,
     frho: splines(frho, drho),
     rhor: splines(rhor, dr),

@@ -136,6 +136,10 @@ const MAX_BINS_PER_POINT = 4;
  * in `cell` (rows a, b, c, Å) with periodicity `pbc`. Pairs at distance
  * r < cutoff + skin are listed. Cost O(N + G) with bins at least
  * cutoff + skin wide in every fractional direction and a 27-bin stencil.
+ *
+ * NOTE: the build runs in TypeScript for every backend; it is several times
+ * slower than LAMMPS's binned build (see bench/RESULTS.md) and has no
+ * WebAssembly or WebGPU version yet.
  */
 export function buildNeighborList(
   positions: Float64Array,

@@ -58,7 +58,7 @@ export function cellGeometry(cell: Float64Array, argument = 'cell'): CellGeometr
     inverse[3 + k] = ca[k] / det;
     inverse[6 + k] = ab[k] / det;
   }
-  // inverse above holds reciprocal vectors as rows; transpose so that s = x · inverse.
+  // `inverse` has the reciprocal vectors as rows; its transpose gives s = x · inverse.
   const transposed = new Float64Array(9);
   for (let r = 0; r < 3; r++) for (let c = 0; c < 3; c++) transposed[r * 3 + c] = inverse[c * 3 + r];
   const volume = Math.abs(det);

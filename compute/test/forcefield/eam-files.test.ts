@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 
 import { interpolateSpline, KernelInputError, parseEamFs, parseFuncfl, parseSetfl } from '../../src/index.js';
 
-/** A synthetic funcfl file: F(ρ) = −√ρ, Z(r) = e^{−r}, f(r) = e^{−2r}, on 20-point grids. */
+/** Writes a synthetic funcfl file: F(ρ) = −√ρ, Z(r) = e^{−r}, f(r) = e^{−2r}, on 20-point grids. */
 function funcflText(): string {
   const grid = (n: number, delta: number, fn: (x: number) => number) => Array.from({ length: n }, (_, m) => fn(m * delta).toExponential(16));
   const lines = ['synthetic test element', '29 63.55 3.615 FCC', '20 0.1 20 0.25 4.5'];
@@ -36,7 +36,7 @@ describe('parseFuncfl', () => {
 
   test('builds r·phi from effective charges', () => {
     const eam = parseFuncfl(funcflText());
-    // Knot m at r = m·dr holds 27.2·0.529·Z(r)²; knot 4 is r = 1.0, an exact grid point.
+    // Knot m at r = m·dr stores 27.2·0.529·Z(r)². Knot 4 is r = 1.0, an exact grid point.
     expect(eam.z2r[4 * 7 + 6]).toBeCloseTo(27.2 * 0.529 * Math.exp(-2), 12);
   });
 

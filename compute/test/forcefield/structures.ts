@@ -23,7 +23,7 @@ export interface FccOptions {
   seed?: number;
 }
 
-/** A jittered fcc supercell, optionally tilted, with random species. */
+/** Builds a jittered fcc supercell, optionally tilted, with random species. */
 export function fcc(options: FccOptions): Structure {
   const rand = random(options.seed ?? 1);
   const [r0, r1, r2] = options.repeats;
