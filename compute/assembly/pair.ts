@@ -1,0 +1,187 @@
+// Pair-potential kernels over a half neighbour list with ghosts (newton on):
+// each unordered pair is visited once, its force added to i and subtracted
+// from j, its energy split half and half. Forces on ghosts are folded back
+// by the host with ffFoldGhosts.
+//
+// Arguments (byte offsets into the arena):
+//   x         3E f64, extended positions, Å (E = N + G)
+//   species   E i32, species index per extended atom
+//   s         number of species; pair p = species_i · s + species_j
+//   coeff     s·s·4 f64, per-pair coefficients (see potentials.ts)
+//   cutsq     s·s f64, Å²;  offset  s·s f64, eV
+//   offsets   N+1 i32 and neighbors i32: the CSR half list
+//   force     3E f64, eV/Å (zeroed by the host); energy E f64, eV (zeroed)
+//   virial    6 f64 out, eV, Voigt xx yy zz yz xz xy
+//
+// The cutoff test is an integer mask multiplied in, not a branch: with a
+// skin ~30% of listed pairs lie outside the cutoff in random order, and a
+// mispredicted branch costs more than the wasted arithmetic.
+
+/** Two f64 per-pair coefficients as one vector; a splat when both pairs share species (one load). */
+// @ts-ignore: decorator
+@inline function pairLanes(base: usize, p0: usize, p1: usize, shift: usize, byteOffset: usize): v128 {
+  const first = load<f64>(base + (p0 << shift) + byteOffset);
+  if (p0 == p1) return f64x2.splat(first);
+  return f64x2.replace_lane(f64x2.splat(first), 1, load<f64>(base + (p1 << shift) + byteOffset));
+}
+
+/** Positions of two extended atoms along one axis as one vector. */
+// @ts-ignore: decorator
+@inline function axisLanes(x: usize, j0: usize, j1: usize, byteOffset: usize): v128 {
+  return f64x2.replace_lane(f64x2.splat(load<f64>(x + j0 * 24 + byteOffset)), 1, load<f64>(x + j1 * 24 + byteOffset));
+}
+
+// @ts-ignore: decorator
+@inline function subtractLane(at: usize, value: f64): void {
+  store<f64>(at, load<f64>(at) - value);
+}
+
+/**
+ * Lennard-Jones (LAMMPS lj/cut): fpair = r⁻⁶(lj1 r⁻⁶ − lj2)/r², E = r⁻⁶(lj3 r⁻⁶ − lj4) − offset.
+ * Two neighbours per step in f64x2 lanes (WebAssembly SIMD has two f64
+ * lanes); the cutoff is a lane mask, and the scatter onto j is scalar.
+ */
+export function ffLjHalf(
+  x: usize, species: usize, s: i32, coeff: usize, cutsq: usize, offset: usize,
+  offsets: usize, neighbors: usize, n: i32, force: usize, energy: usize, virial: usize,
+): void {
+  const half = f64x2.splat(0.5);
+  const one = f64x2.splat(1.0);
+  let vd0 = f64x2.splat(0.0), vd1 = f64x2.splat(0.0), vd2 = f64x2.splat(0.0);
+  let vo0 = f64x2.splat(0.0), vo1 = f64x2.splat(0.0), vo2 = f64x2.splat(0.0);
+  for (let i = 0; i < n; i++) {
+    const xi = x + <usize>i * 24;
+    const px = f64x2.splat(load<f64>(xi)), py = f64x2.splat(load<f64>(xi, 8)), pz = f64x2.splat(load<f64>(xi, 16));
+    const rowI = load<i32>(species + (<usize>i << 2)) * s;
+    let fx = f64x2.splat(0.0), fy = f64x2.splat(0.0), fz = f64x2.splat(0.0), ei = f64x2.splat(0.0);
+    const start = load<i32>(offsets + (<usize>i << 2));
+    const end = load<i32>(offsets + (<usize>(i + 1) << 2));
+    let q = start;
+    for (; q + 1 < end; q += 2) {
+      const j0 = <usize>load<i32>(neighbors + (<usize>q << 2));
+      const j1 = <usize>load<i32>(neighbors + (<usize>q << 2), 4);
+      const dx = f64x2.sub(px, axisLanes(x, j0, j1, 0));
+      const dy = f64x2.sub(py, axisLanes(x, j0, j1, 8));
+      const dz = f64x2.sub(pz, axisLanes(x, j0, j1, 16));
+      const rsq = f64x2.add(f64x2.add(f64x2.mul(dx, dx), f64x2.mul(dy, dy)), f64x2.mul(dz, dz));
+      const p0 = <usize>(rowI + load<i32>(species + (j0 << 2)));
+      const p1 = <usize>(rowI + load<i32>(species + (j1 << 2)));
+      const inside = f64x2.lt(rsq, pairLanes(cutsq, p0, p1, 3, 0));
+      const r2inv = f64x2.div(one, rsq);
+      const r6inv = f64x2.mul(f64x2.mul(r2inv, r2inv), r2inv);
+      const lj1 = pairLanes(coeff, p0, p1, 5, 0), lj2 = pairLanes(coeff, p0, p1, 5, 8);
+      const lj3 = pairLanes(coeff, p0, p1, 5, 16), lj4 = pairLanes(coeff, p0, p1, 5, 24);
+      const fpair = v128.and(f64x2.mul(f64x2.mul(r6inv, f64x2.sub(f64x2.mul(lj1, r6inv), lj2)), r2inv), inside);
+      const e = f64x2.sub(f64x2.mul(r6inv, f64x2.sub(f64x2.mul(lj3, r6inv), lj4)), pairLanes(offset, p0, p1, 3, 0));
+      const halfE = v128.and(f64x2.mul(half, e), inside);
+
+      const gx = f64x2.mul(dx, fpair), gy = f64x2.mul(dy, fpair), gz = f64x2.mul(dz, fpair);
+      fx = f64x2.add(fx, gx); fy = f64x2.add(fy, gy); fz = f64x2.add(fz, gz); ei = f64x2.add(ei, halfE);
+      vd0 = f64x2.add(vd0, f64x2.mul(dx, gx)); vd1 = f64x2.add(vd1, f64x2.mul(dy, gy)); vd2 = f64x2.add(vd2, f64x2.mul(dz, gz));
+      vo0 = f64x2.add(vo0, f64x2.mul(dy, gz)); vo1 = f64x2.add(vo1, f64x2.mul(dx, gz)); vo2 = f64x2.add(vo2, f64x2.mul(dx, gy));
+
+      const f0 = force + j0 * 24, f1 = force + j1 * 24;
+      subtractLane(f0, f64x2.extract_lane(gx, 0)); subtractLane(f0 + 8, f64x2.extract_lane(gy, 0)); subtractLane(f0 + 16, f64x2.extract_lane(gz, 0));
+      subtractLane(f1, f64x2.extract_lane(gx, 1)); subtractLane(f1 + 8, f64x2.extract_lane(gy, 1)); subtractLane(f1 + 16, f64x2.extract_lane(gz, 1));
+      subtractLane(energy + (j0 << 3), -f64x2.extract_lane(halfE, 0));
+      subtractLane(energy + (j1 << 3), -f64x2.extract_lane(halfE, 1));
+    }
+    let fxs = f64x2.extract_lane(fx, 0) + f64x2.extract_lane(fx, 1);
+    let fys = f64x2.extract_lane(fy, 0) + f64x2.extract_lane(fy, 1);
+    let fzs = f64x2.extract_lane(fz, 0) + f64x2.extract_lane(fz, 1);
+    let eis = f64x2.extract_lane(ei, 0) + f64x2.extract_lane(ei, 1);
+    if (q < end) {
+      // Odd neighbour count: the last pair in scalar form.
+      const j = <usize>load<i32>(neighbors + (<usize>q << 2));
+      const xj = x + j * 24;
+      const dx = load<f64>(xi) - load<f64>(xj), dy = load<f64>(xi, 8) - load<f64>(xj, 8), dz = load<f64>(xi, 16) - load<f64>(xj, 16);
+      const rsq = dx * dx + dy * dy + dz * dz;
+      const p = <usize>(rowI + load<i32>(species + (j << 2)));
+      const inside = <f64>(rsq < load<f64>(cutsq + (p << 3)));
+      const c = coeff + (p << 5);
+      const r2inv = 1.0 / rsq;
+      const r6inv = r2inv * r2inv * r2inv;
+      const fpair = inside * r6inv * (load<f64>(c) * r6inv - load<f64>(c, 8)) * r2inv;
+      const halfE = 0.5 * inside * (r6inv * (load<f64>(c, 16) * r6inv - load<f64>(c, 24)) - load<f64>(offset + (p << 3)));
+      const gx = dx * fpair, gy = dy * fpair, gz = dz * fpair;
+      fxs += gx; fys += gy; fzs += gz; eis += halfE;
+      const fj = force + j * 24;
+      subtractLane(fj, gx); subtractLane(fj + 8, gy); subtractLane(fj + 16, gz);
+      subtractLane(energy + (j << 3), -halfE);
+      vd0 = f64x2.add(vd0, f64x2.replace_lane(f64x2.splat(0.0), 0, dx * gx));
+      vd1 = f64x2.add(vd1, f64x2.replace_lane(f64x2.splat(0.0), 0, dy * gy));
+      vd2 = f64x2.add(vd2, f64x2.replace_lane(f64x2.splat(0.0), 0, dz * gz));
+      vo0 = f64x2.add(vo0, f64x2.replace_lane(f64x2.splat(0.0), 0, dy * gz));
+      vo1 = f64x2.add(vo1, f64x2.replace_lane(f64x2.splat(0.0), 0, dx * gz));
+      vo2 = f64x2.add(vo2, f64x2.replace_lane(f64x2.splat(0.0), 0, dx * gy));
+    }
+    const fi = force + <usize>i * 24;
+    store<f64>(fi, load<f64>(fi) + fxs);
+    store<f64>(fi, load<f64>(fi, 8) + fys, 8);
+    store<f64>(fi, load<f64>(fi, 16) + fzs, 16);
+    const eiAt = energy + (<usize>i << 3);
+    store<f64>(eiAt, load<f64>(eiAt) + eis);
+  }
+  storeVirial(
+    virial,
+    f64x2.extract_lane(vd0, 0) + f64x2.extract_lane(vd0, 1), f64x2.extract_lane(vd1, 0) + f64x2.extract_lane(vd1, 1),
+    f64x2.extract_lane(vd2, 0) + f64x2.extract_lane(vd2, 1), f64x2.extract_lane(vo0, 0) + f64x2.extract_lane(vo0, 1),
+    f64x2.extract_lane(vo1, 0) + f64x2.extract_lane(vo1, 1), f64x2.extract_lane(vo2, 0) + f64x2.extract_lane(vo2, 1),
+  );
+}
+
+/** Morse (LAMMPS morse): with e = exp(−α(r − r0)), fpair = 2αD0(e² − e)/r, E = D0(e² − 2e) − offset. */
+export function ffMorseHalf(
+  x: usize, species: usize, s: i32, coeff: usize, cutsq: usize, offset: usize,
+  offsets: usize, neighbors: usize, n: i32, force: usize, energy: usize, virial: usize,
+): void {
+  let vxx = 0.0, vyy = 0.0, vzz = 0.0, vyz = 0.0, vxz = 0.0, vxy = 0.0;
+  for (let i = 0; i < n; i++) {
+    const xi = x + <usize>i * 24;
+    const px = load<f64>(xi), py = load<f64>(xi, 8), pz = load<f64>(xi, 16);
+    const rowI = load<i32>(species + (<usize>i << 2)) * s;
+    let fx = 0.0, fy = 0.0, fz = 0.0, ei = 0.0;
+    const end = load<i32>(offsets + (<usize>(i + 1) << 2));
+    for (let q = load<i32>(offsets + (<usize>i << 2)); q < end; q++) {
+      const j = <usize>load<i32>(neighbors + (<usize>q << 2));
+      const xj = x + j * 24;
+      const dx = px - load<f64>(xj), dy = py - load<f64>(xj, 8), dz = pz - load<f64>(xj, 16);
+      const rsq = dx * dx + dy * dy + dz * dz;
+      const p = <usize>(rowI + load<i32>(species + (j << 2)));
+      if (rsq >= load<f64>(cutsq + (p << 3))) continue;
+      const c = coeff + (p << 5);
+      const r = Math.sqrt(rsq);
+      const dexp = Math.exp(-load<f64>(c, 8) * (r - load<f64>(c, 16)));
+      const fpair = load<f64>(c, 24) * (dexp * dexp - dexp) / r;
+      const halfE = 0.5 * (load<f64>(c) * (dexp * dexp - 2.0 * dexp) - load<f64>(offset + (p << 3)));
+
+      const gx = dx * fpair, gy = dy * fpair, gz = dz * fpair;
+      fx += gx; fy += gy; fz += gz; ei += halfE;
+      const fj = force + j * 24;
+      store<f64>(fj, load<f64>(fj) - gx);
+      store<f64>(fj, load<f64>(fj, 8) - gy, 8);
+      store<f64>(fj, load<f64>(fj, 16) - gz, 16);
+      const ej = energy + (j << 3);
+      store<f64>(ej, load<f64>(ej) + halfE);
+      vxx += dx * gx; vyy += dy * gy; vzz += dz * gz;
+      vyz += dy * gz; vxz += dx * gz; vxy += dx * gy;
+    }
+    const fi = force + <usize>i * 24;
+    store<f64>(fi, load<f64>(fi) + fx);
+    store<f64>(fi, load<f64>(fi, 8) + fy, 8);
+    store<f64>(fi, load<f64>(fi, 16) + fz, 16);
+    const eiAt = energy + (<usize>i << 3);
+    store<f64>(eiAt, load<f64>(eiAt) + ei);
+  }
+  storeVirial(virial, vxx, vyy, vzz, vyz, vxz, vxy);
+}
+
+// @ts-ignore: decorator
+@inline export function storeVirial(virial: usize, xx: f64, yy: f64, zz: f64, yz: f64, xz: f64, xy: f64): void {
+  store<f64>(virial, xx);
+  store<f64>(virial, yy, 8);
+  store<f64>(virial, zz, 16);
+  store<f64>(virial, yz, 24);
+  store<f64>(virial, xz, 32);
+  store<f64>(virial, xy, 40);
+}
