@@ -4,3 +4,4 @@
 export { arenaBase, arenaReserve } from './arena';
 export { vectorSearch } from './vectors';
 export { attentionSelect, attentionReadout } from './attention';
+export { streamSum } from './bandwidth';

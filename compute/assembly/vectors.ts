@@ -41,23 +41,37 @@ function dotBlock(b: usize, q0: usize, q1: usize, q2: usize, q3: usize, dim: i32
   let a2 = f32x4.splat(0);
   let a3 = f32x4.splat(0);
   let sq = f32x4.splat(0);
-  const vectorEnd = dim & ~3;
-  let i = 0;
-  for (; i < vectorEnd; i += 4) {
-    const offset = <usize>i << 2;
-    const bv = v128.load(b + offset);
-    a0 = f32x4.add(a0, f32x4.mul(bv, v128.load(q0 + offset)));
-    a1 = f32x4.add(a1, f32x4.mul(bv, v128.load(q1 + offset)));
-    a2 = f32x4.add(a2, f32x4.mul(bv, v128.load(q2 + offset)));
-    a3 = f32x4.add(a3, f32x4.mul(bv, v128.load(q3 + offset)));
-    if (withSquares) sq = f32x4.add(sq, f32x4.mul(bv, bv));
+  const vectorEnd = b + (<usize>(dim & ~3) << 2);
+  // One pointer walks the row; the queries sit at fixed distances from it.
+  const o0 = q0 - b;
+  const o1 = q1 - b;
+  const o2 = q2 - b;
+  const o3 = q3 - b;
+  let p = b;
+  if (withSquares) {
+    for (; p < vectorEnd; p += 16) {
+      const bv = v128.load(p);
+      a0 = f32x4.add(a0, f32x4.mul(bv, v128.load(p + o0)));
+      a1 = f32x4.add(a1, f32x4.mul(bv, v128.load(p + o1)));
+      a2 = f32x4.add(a2, f32x4.mul(bv, v128.load(p + o2)));
+      a3 = f32x4.add(a3, f32x4.mul(bv, v128.load(p + o3)));
+      sq = f32x4.add(sq, f32x4.mul(bv, bv));
+    }
+  } else {
+    for (; p < vectorEnd; p += 16) {
+      const bv = v128.load(p);
+      a0 = f32x4.add(a0, f32x4.mul(bv, v128.load(p + o0)));
+      a1 = f32x4.add(a1, f32x4.mul(bv, v128.load(p + o1)));
+      a2 = f32x4.add(a2, f32x4.mul(bv, v128.load(p + o2)));
+      a3 = f32x4.add(a3, f32x4.mul(bv, v128.load(p + o3)));
+    }
   }
   let s0 = lanes(a0);
   let s1 = lanes(a1);
   let s2 = lanes(a2);
   let s3 = lanes(a3);
   let ss = lanes(sq);
-  for (; i < dim; i++) {
+  for (let i = dim & ~3; i < dim; i++) {
     const offset = <usize>i << 2;
     const x = load<f32>(b + offset);
     s0 += x * load<f32>(q0 + offset);
