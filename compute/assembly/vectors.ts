@@ -8,9 +8,9 @@
 //   outIds    nq × k     i32, nearest first
 //   outDist   nq × k     f32, ascending
 //
-// Queries are processed four at a time so each base row is read from memory
-// once per block of four; that moves the kernel from memory-bound towards
-// compute-bound when a batch has many queries.
+// Queries are processed four at a time, so each base row is read from memory
+// once per block of four. A batch of many queries is then limited by
+// arithmetic rather than by memory bandwidth.
 import { heapDrain, heapOffer, heapThreshold } from './topk';
 
 /** Metric codes shared with the host: 0 l2sq, 1 ip, 2 cos. */

@@ -1,7 +1,7 @@
 import { reserveArena, wasmKernels } from '../../../compute/src/wasm.js';
 import { medianSeconds, type BenchSuite, type BenchTable } from '../report.js';
 
-// Single-core read bandwidth of this machine as WebAssembly sees it: a SIMD
+// Single-core read bandwidth of this machine through WebAssembly: a SIMD
 // sum over a buffer far larger than the last-level cache. The vector and
 // attention suites quote their achieved bandwidth against this figure.
 

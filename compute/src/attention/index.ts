@@ -4,7 +4,7 @@ import { readoutReference, selectReference } from './reference.js';
 import { validateAttention } from './validate.js';
 import { readoutWasm, selectWasm } from './wasm.js';
 import { readoutWebGpu, selectWebGpu } from './webgpu.js';
-import type { SparseAttentionOptions, SparseAttentionResult } from './types.js';
+import type { AttentionSelection, SparseAttentionOptions, SparseAttentionResult } from './types.js';
 
 export { decodeHalf, encodeHalf } from './half.js';
 export type { SparseAttentionOptions, SparseAttentionResult, TokenStorage } from './types.js';
@@ -28,13 +28,18 @@ export async function sparseAttention(options: SparseAttentionOptions): Promise<
   const problem = validateAttention(options);
   const requested = options.backend === undefined ? undefined : parseBackendChoice(options.backend);
   const backend = await chooseBackend(requested, problem.tokens * problem.heads * problem.dim);
-  const selection =
-    backend === 'reference' ? selectReference(problem) : backend === 'wasm' ? selectWasm(problem) : await selectWebGpu(problem);
-  const { weights, readout } =
-    backend === 'reference'
-      ? readoutReference(problem, selection)
-      : backend === 'wasm'
-        ? readoutWasm(problem, selection)
-        : await readoutWebGpu(problem, selection);
+  let selection: AttentionSelection;
+  let output: { weights: Float32Array; readout: Float32Array };
+  if (backend === 'reference') {
+    selection = selectReference(problem);
+    output = readoutReference(problem, selection);
+  } else if (backend === 'wasm') {
+    selection = selectWasm(problem);
+    output = readoutWasm(problem, selection);
+  } else {
+    selection = await selectWebGpu(problem);
+    output = await readoutWebGpu(problem, selection);
+  }
+  const { weights, readout } = output;
   return { indices: selection.indices, scores: selection.scores, weights, readout, selected: selection.selected, backend };
 }

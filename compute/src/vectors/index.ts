@@ -1,4 +1,4 @@
-import { parseBackendChoice } from '../backend.js';
+import { parseBackendChoice, type Backend } from '../backend.js';
 import { checkFinite } from '../validate.js';
 import { KernelInputError } from '../errors.js';
 import { chooseBackend } from './choose.js';
@@ -11,11 +11,16 @@ import { scannedRows, type Int8VectorSearchOptions, type SearchProblem, type Vec
 export { GPU_WORK_THRESHOLD } from './choose.js';
 export { MAX_TOP_K, type Int8VectorSearchOptions, type RowIds, type VectorMetric, type VectorSearchOptions, type VectorSearchResult } from './types.js';
 
+function searchOn(backend: Backend, problem: SearchProblem) {
+  if (backend === 'reference') return searchReference(problem);
+  if (backend === 'wasm') return searchWasm(problem);
+  return searchWebGpu(problem);
+}
+
 async function run(problem: SearchProblem, choice: VectorSearchOptions['backend']): Promise<VectorSearchResult> {
   const requested = choice === undefined ? undefined : parseBackendChoice(choice);
   const backend = await chooseBackend(requested, problem.queryCount * scannedRows(problem) * problem.dim);
-  const { indices, distances } =
-    backend === 'reference' ? searchReference(problem) : backend === 'wasm' ? searchWasm(problem) : await searchWebGpu(problem);
+  const { indices, distances } = await searchOn(backend, problem);
   return { indices, distances, k: problem.k, queryCount: problem.queryCount, backend };
 }
 
@@ -50,9 +55,9 @@ export interface QuantizedVectors {
 
 /**
  * Quantizes row-major f32 vectors to int8 with one symmetric scale per row.
- * Each component's error is at most scale / 2, so for vectors a and b the
- * inner product of the quantized vectors differs from a·b by at most
- * (s_a ‖b‖₁ + s_b ‖a‖₁) / 2 + dim · s_a s_b / 4.
+ * Each component's error is at most scale / 2. For vectors a and b, the
+ * inner product of the quantized vectors therefore differs from a·b by at
+ * most (s_a ‖b‖₁ + s_b ‖a‖₁) / 2 + dim · s_a s_b / 4.
  */
 export function quantizeInt8(vectors: Float32Array, dim: number): QuantizedVectors {
   if (!Number.isInteger(dim) || dim < 1 || vectors.length % dim !== 0) {
