@@ -1,6 +1,10 @@
 import type { BenchSuite } from '../report.js';
+import { attentionSuite } from './attention.js';
+import { bandwidthSuite } from './bandwidth.js';
 import { forcesSuite } from './forces.js';
 import { gatewaySuite } from './gateway.js';
+import { vectorsSuite } from './vectors.js';
 
-// Every suite that `npm run bench` runs, in order. Add new suites here.
-export const suites: BenchSuite[] = [forcesSuite, gatewaySuite];
+// Every suite that `npm run bench` runs, in order. The bandwidth probe runs
+// first because the vector and attention suites divide by its figure.
+export const suites: BenchSuite[] = [bandwidthSuite, forcesSuite, vectorsSuite, attentionSuite, gatewaySuite];
