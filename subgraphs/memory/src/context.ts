@@ -3,7 +3,7 @@ import DataLoader from 'dataloader';
 
 import type { MemoryLimits } from './limits.js';
 import type { MemoryService } from './memory/service.js';
-import type { BankRecord, BankStats, MemoryRecord, MemoryStore, Page } from './store.js';
+import type { BankRecord, BankStats, MemoryRecord, MemoryStore, Page, StoredKV } from './store.js';
 
 export interface PageKey extends Page {
   key: string;
@@ -17,6 +17,7 @@ export interface MemoryContext {
   service: MemoryService;
   limits: MemoryLimits;
   memoryById: DataLoader<string, MemoryRecord | null>;
+  kvById: DataLoader<string, StoredKV | null>;
   bankByName: DataLoader<string, BankRecord | null>;
   bankStats: DataLoader<string, BankStats>;
   memoriesByFormula: DataLoader<PageKey, MemoryPage, string>;
@@ -55,6 +56,7 @@ export function createContext(service: MemoryService): MemoryContext {
     service,
     limits: service.limits,
     memoryById: new DataLoader((ids) => store.memoriesByIds(ids)),
+    kvById: new DataLoader((ids) => store.kvByIds(ids)),
     bankByName: new DataLoader((names) => store.banksByNames(names)),
     bankStats: new DataLoader((names) => store.bankStats(names)),
     memoriesByFormula: pageLoader(store, 'formula'),

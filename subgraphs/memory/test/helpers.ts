@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { formatSubgraphError } from '@scifed/schema';
 
 import { createMemorySubgraph, type MemorySubgraph } from '../src/subgraph.js';
@@ -18,7 +19,7 @@ export interface Harness {
 export async function openHarness(): Promise<Harness> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'scifed-memory-'));
   const subgraph = await createMemorySubgraph({ dataDir: dir });
-  const server = new ApolloServer({ schema: subgraph.schema, formatError: formatSubgraphError });
+  const server = new ApolloServer({ schema: subgraph.schema, formatError: formatSubgraphError, plugins: [ApolloServerPluginInlineTraceDisabled()] });
   return {
     subgraph,
     async execute(query, variables) {

@@ -2,8 +2,8 @@ import { connectionFrom, pageRequest } from '@scifed/schema';
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 
 import type { MemoryContext } from '../context.js';
-import { Material, Memory, MemoryBank, MemoryConnection, WriteMemoryInput } from '../schema/types.js';
-import type { BankRecord, MemoryRecord } from '../store.js';
+import { Material, Memory, MemoryBank, MemoryConnection, MemoryToken, WriteMemoryInput, WriteMemoryKVInput } from '../schema/types.js';
+import type { BankRecord, KeptToken, MemoryRecord } from '../store.js';
 
 @Resolver(() => Memory)
 export class MemoryResolver {
@@ -29,6 +29,17 @@ export class MemoryResolver {
   @Mutation(() => [Memory], { description: 'Stores text as memories, one per chunk of at most 128 tokens, all or nothing.' })
   writeMemory(@Arg('input', () => WriteMemoryInput) input: WriteMemoryInput, @Ctx() ctx: MemoryContext): Promise<MemoryRecord[]> {
     return ctx.service.writeText(input);
+  }
+
+  @Mutation(() => Memory, { description: "Stores one memory from a model's keys and values (base64, tokens × heads × headDim), all or nothing." })
+  writeMemoryKV(@Arg('input', () => WriteMemoryKVInput) input: WriteMemoryKVInput, @Ctx() ctx: MemoryContext): Promise<MemoryRecord> {
+    return ctx.service.writeTensors(input);
+  }
+
+  @FieldResolver(() => [MemoryToken], { description: 'Tokens kept by at least one head, in chunk order.' })
+  async tokens(@Root() memory: MemoryRecord, @Ctx() ctx: MemoryContext): Promise<KeptToken[]> {
+    const kv = await ctx.kvById.load(memory.id);
+    return kv?.tokens ?? [];
   }
 
   @FieldResolver(() => MemoryBank)

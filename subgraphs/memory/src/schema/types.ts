@@ -2,6 +2,7 @@ import { ConnectionType, DateTimeScalar } from '@scifed/schema';
 import { Directive, Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 
 import { BANK_DEFAULTS, ENCODER_KINDS, PRECISIONS, type EncoderKind, type Precision } from '../memory/bank.js';
+import { TENSOR_DTYPES, type TensorDType } from '../memory/tensors.js';
 
 export const PrecisionEnum = Object.fromEntries(PRECISIONS.map((p) => [p, p])) as { [K in Precision]: K };
 registerEnumType(PrecisionEnum, {
@@ -175,5 +176,35 @@ export class WriteMemoryInput {
   tags?: string[] | null;
 
   @Field(() => String, { nullable: true, description: 'Where the text came from, such as a Paper id.' })
+  source?: string | null;
+}
+
+export const TensorDTypeEnum = Object.fromEntries(TENSOR_DTYPES.map((d) => [d, d])) as { [K in TensorDType]: K };
+registerEnumType(TensorDTypeEnum, { name: 'TensorDType', description: 'Element type of base64 tensors: F32 (4 bytes) or F16 (IEEE binary16, 2 bytes), little-endian.' });
+
+@InputType({ description: "One memory from a model's own keys and values, stored at the bank's precision after sparsification." })
+export class WriteMemoryKVInput {
+  @Field(() => String, { description: 'Bank name; the bank must use the EXTERNAL encoder.' })
+  bank!: string;
+
+  @Field(() => String, { description: 'Keys, base64 of little-endian dtype values laid out tokens × heads × headDim.' })
+  keys!: string;
+
+  @Field(() => String, { description: 'Values, same layout and dtype as keys.' })
+  values!: string;
+
+  @Field(() => TensorDTypeEnum)
+  dtype!: TensorDType;
+
+  @Field(() => Int, { description: 'Tokens in the chunk, 1 to 128.' })
+  tokens!: number;
+
+  @Field(() => [String], { nullable: true, description: 'Text of each token; the memory text is their concatenation.' })
+  tokenTexts?: string[] | null;
+
+  @Field(() => [String], { nullable: true, description: 'Labels; a tag that is a chemical formula links the memory to that Material.' })
+  tags?: string[] | null;
+
+  @Field(() => String, { nullable: true, description: 'Where the tensors came from, such as a Paper id.' })
   source?: string | null;
 }
