@@ -3,3 +3,4 @@
 // side in compute/src/wasm.ts owns the layout of each call.
 export { arenaBase, arenaReserve } from './arena';
 export { vectorSearch } from './vectors';
+export { attentionSelect, attentionReadout } from './attention';

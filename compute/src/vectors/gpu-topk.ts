@@ -53,7 +53,7 @@ export interface GpuTopKResult {
   keys: Float32Array;
 }
 
-const ELEMENT_CODE: Record<GpuElement, { type: string; load: string; bytes: number }> = {
+export const ELEMENT_CODE: Record<GpuElement, { type: string; load: string; bytes: number }> = {
   f32: { type: 'f32', load: 'return rows[i];', bytes: 4 },
   // Two halves per word, element 2j in the low 16 bits (little-endian).
   f16: { type: 'u32', load: 'let pair = unpack2x16float(rows[i >> 1u]);\n  return select(pair.x, pair.y, (i & 1u) == 1u);', bytes: 2 },

@@ -24,10 +24,10 @@ async function run(problem: SearchProblem, choice: VectorSearchOptions['backend'
  * (or the candidate rows), under `l2sq`, `ip` or `cos` (see VectorMetric).
  * Returns nq × k row ids and distances, nearest first, ties by row id. All
  * backends compute in f32; the reference accumulates in float64.
- * Throws KernelInputError for bad shapes, non-finite values, k > n or
+ * Rejects with KernelInputError for bad shapes, non-finite values, k > n or
  * k > 1024, and invalid or repeated candidate ids.
  */
-export function searchVectors(options: VectorSearchOptions): Promise<VectorSearchResult> {
+export async function searchVectors(options: VectorSearchOptions): Promise<VectorSearchResult> {
   const problem = validateSearch(options);
   return run(problem, options.backend);
 }
@@ -36,7 +36,7 @@ export function searchVectors(options: VectorSearchOptions): Promise<VectorSearc
  * Exact inner-product search over int8 vectors with per-vector scales (see
  * Int8VectorSearchOptions); distances are −(scaleQ · scaleB · Σ q_i b_i).
  */
-export function searchVectorsInt8(options: Int8VectorSearchOptions): Promise<VectorSearchResult> {
+export async function searchVectorsInt8(options: Int8VectorSearchOptions): Promise<VectorSearchResult> {
   const problem = validateInt8Search(options);
   return run(problem, options.backend);
 }

@@ -99,8 +99,8 @@ describe('int8 search against float search', () => {
     expect(hits / 80).toBeGreaterThanOrEqual(0.8);
   });
 
-  it('rejects scales of the wrong length', () => {
+  it('rejects scales of the wrong length', async () => {
     const base = new Int8Array(8);
-    expect(() => searchVectorsInt8({ base, baseScales: new Float32Array(3), queries: new Int8Array(4), queryScales: new Float32Array(1), dim: 4, k: 1 })).toThrow(/baseScales: expected length 2/);
+    await expect(searchVectorsInt8({ base, baseScales: new Float32Array(3), queries: new Int8Array(4), queryScales: new Float32Array(1), dim: 4, k: 1 })).rejects.toThrow(/baseScales: expected length 2/);
   });
 });

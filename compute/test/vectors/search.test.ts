@@ -102,32 +102,49 @@ describe('searchVectors validation', () => {
   const queries = randomVectors(1, dim, 21);
 
   it('rejects k larger than n', async () => {
-    expect(() => searchVectors({ base, queries, dim, k: 6, metric: 'l2sq' })).toThrow(KernelInputError);
-    expect(() => searchVectors({ base, queries, dim, k: 6, metric: 'l2sq' })).toThrow(/k: expected at most n = 5/);
+    await expect(searchVectors({ base, queries, dim, k: 6, metric: 'l2sq' })).rejects.toThrow(KernelInputError);
+    await expect(searchVectors({ base, queries, dim, k: 6, metric: 'l2sq' })).rejects.toThrow(/k: expected at most n = 5/);
   });
 
-  it('rejects k above 1024', () => {
+  it('rejects k above 1024', async () => {
     const big = randomVectors(2000, 1, 22);
-    expect(() => searchVectors({ base: big, queries: new Float32Array([0]), dim: 1, k: 1025, metric: 'l2sq' })).toThrow(/\[1, 1024\]/);
+    await expect(searchVectors({ base: big, queries: new Float32Array([0]), dim: 1, k: 1025, metric: 'l2sq' })).rejects.toThrow(/\[1, 1024\]/);
   });
 
-  it('rejects lengths that are not multiples of dim', () => {
-    expect(() => searchVectors({ base: base.subarray(1), queries, dim, k: 1, metric: 'l2sq' })).toThrow(/base: expected a length that is a multiple of dim = 4/);
-    expect(() => searchVectors({ base, queries: new Float32Array(3), dim, k: 1, metric: 'l2sq' })).toThrow(/queries/);
+  it('rejects lengths that are not multiples of dim', async () => {
+    await expect(searchVectors({ base: base.subarray(1), queries, dim, k: 1, metric: 'l2sq' })).rejects.toThrow(/base: expected a length that is a multiple of dim = 4/);
+    await expect(searchVectors({ base, queries: new Float32Array(3), dim, k: 1, metric: 'l2sq' })).rejects.toThrow(/queries/);
   });
 
-  it('rejects NaN and infinity', () => {
+  it('rejects NaN and infinity', async () => {
     const bad = base.slice();
     bad[6] = Number.NaN;
-    expect(() => searchVectors({ base: bad, queries, dim, k: 1, metric: 'l2sq' })).toThrow(/base: expected finite numbers, found NaN at row 1, component 2/);
+    await expect(searchVectors({ base: bad, queries, dim, k: 1, metric: 'l2sq' })).rejects.toThrow(/base: expected finite numbers, found NaN at row 1, component 2/);
     const infinite = queries.slice();
     infinite[0] = Infinity;
-    expect(() => searchVectors({ base, queries: infinite, dim, k: 1, metric: 'l2sq' })).toThrow(/queries/);
+    await expect(searchVectors({ base, queries: infinite, dim, k: 1, metric: 'l2sq' })).rejects.toThrow(/queries/);
   });
 
-  it('rejects bad candidates and metrics', () => {
-    expect(() => searchVectors({ base, queries, dim, k: 1, metric: 'l2sq', candidates: new Int32Array([5]) })).toThrow(/candidates: expected row ids in \[0, 5\)/);
-    expect(() => searchVectors({ base, queries, dim, k: 1, metric: 'l2sq', candidates: new Int32Array([1, 1]) })).toThrow(/distinct/);
-    expect(() => searchVectors({ base, queries, dim, k: 1, metric: 'dot' as VectorMetric })).toThrow(/metric/);
+  it('rejects bad candidates and metrics', async () => {
+    await expect(searchVectors({ base, queries, dim, k: 1, metric: 'l2sq', candidates: new Int32Array([5]) })).rejects.toThrow(/candidates: expected row ids in \[0, 5\)/);
+    await expect(searchVectors({ base, queries, dim, k: 1, metric: 'l2sq', candidates: new Int32Array([1, 1]) })).rejects.toThrow(/distinct/);
+    await expect(searchVectors({ base, queries, dim, k: 1, metric: 'dot' as VectorMetric })).rejects.toThrow(/metric/);
+  });
+});
+
+describe.skipIf(!gpu)(`gpuTopK binding split${gpu ? '' : ` (skipped: ${gpuUnavailableReason()})`}`, () => {
+  it('merges chunks when the base exceeds one storage binding', async () => {
+    const { gpuTopK } = await import('../../src/vectors/gpu-topk.js');
+    const dim = 16;
+    const base = randomVectors(3000, dim, 70);
+    const queries = randomVectors(4, dim, 71);
+    // A 16 KiB binding limit forces 256-row chunks, so 12 chunks must merge.
+    const context = { ...gpu!, maxStorageBinding: 16384 };
+    const split = await gpuTopK(context, {
+      element: 'f32', metric: 'l2sq', dim, rows: base, rowCount: 3000, rowStride: dim, queryColumnStride: 0, queries, queryCount: 4, k: 50,
+    });
+    const expected = await searchVectors({ base, queries, dim, k: 50, metric: 'l2sq', backend: 'reference' });
+    const problem = validateSearch({ base, queries, dim, k: 50, metric: 'l2sq' });
+    expectSameTopK({ indices: split.ids, distances: split.keys }, expected, (q, row) => Math.fround(referenceDistance(problem, q, row)), 50, TOLERANCE);
   });
 });
