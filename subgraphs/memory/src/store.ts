@@ -59,8 +59,10 @@ export interface MemoryRecord {
   keptTokens: number;
   bytes: number;
   denseBytes: number;
+  /** Reinforcement as of `reinforcedAt`, before time decay. */
   reinforcement: number;
-  reinforcedAt: Date | null;
+  /** Seconds since the Unix epoch of the last reinforcement. */
+  reinforcedAt: number | null;
   createdAt: Date;
 }
 
@@ -101,7 +103,7 @@ CREATE TABLE IF NOT EXISTS memories (
   bytes INTEGER NOT NULL,
   dense_bytes BIGINT NOT NULL,
   reinforcement DOUBLE NOT NULL DEFAULT 0,
-  reinforced_at TIMESTAMP,
+  reinforced_at DOUBLE,          -- seconds since the Unix epoch of the last reinforceMemory
   slots INTEGER,
   positions BLOB,                -- int32 LE, heads × slots
   keys BLOB,                     -- heads × slots × head_dim at the bank precision
@@ -151,7 +153,7 @@ interface MemoryRow {
   bytes: number;
   dense_bytes: bigint;
   reinforcement: number;
-  reinforced_at: Date | null;
+  reinforced_at: number | null;
   created_at: Date;
 }
 
@@ -420,12 +422,12 @@ export class MemoryStore {
   }
 
   /** Memories of a bank with non-zero reinforcement: the only ones whose retrieval prior differs from 0. */
-  async reinforcedMemories(bank: string): Promise<{ seq: number; id: string; reinforcement: number; reinforcedAt: Date | null }[]> {
-    const rows = await this.db.query<{ seq: bigint; id: string; reinforcement: number; reinforced_at: Date | null }>(
-      'SELECT seq, id, reinforcement, reinforced_at FROM memories WHERE bank = $1 AND reinforcement <> 0',
+  async reinforcedMemories(bank: string): Promise<MemoryRecord[]> {
+    const rows = await this.db.query<MemoryRow>(
+      `SELECT ${MEMORY_COLUMNS} FROM memories WHERE bank = $1 AND reinforcement <> 0`,
       [bank],
     );
-    return rows.map((row) => ({ seq: Number(row.seq), id: row.id, reinforcement: row.reinforcement, reinforcedAt: row.reinforced_at }));
+    return rows.map(toMemory);
   }
 
   /** Deletes a memory; returns its record, or null when no memory has that id. */
@@ -434,11 +436,11 @@ export class MemoryStore {
     return rows.length ? toMemory(rows[0]) : null;
   }
 
-  /** Sets a memory's reinforcement to `value` as of now; returns the updated record or null for an unknown id. */
-  async setReinforcement(id: string, value: number): Promise<MemoryRecord | null> {
+  /** Sets a memory's reinforcement to `value` as of `at` (epoch seconds); returns the updated record or null for an unknown id. */
+  async setReinforcement(id: string, value: number, at: number): Promise<MemoryRecord | null> {
     const rows = await this.db.query<MemoryRow>(
-      `UPDATE memories SET reinforcement = $2, reinforced_at = current_timestamp WHERE id = $1 RETURNING ${MEMORY_COLUMNS}`,
-      [id, value],
+      `UPDATE memories SET reinforcement = $2, reinforced_at = $3 WHERE id = $1 RETURNING ${MEMORY_COLUMNS}`,
+      [id, value, at],
     );
     return rows.length ? toMemory(rows[0]) : null;
   }

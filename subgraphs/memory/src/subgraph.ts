@@ -7,13 +7,14 @@ import { MemoryBankResolver } from './resolvers/bank.js';
 import { MaterialResolver } from './resolvers/material.js';
 import { MemoryResolver } from './resolvers/memory.js';
 import { PaperResolver } from './resolvers/paper.js';
+import { RecallResolver } from './resolvers/recall.js';
 import { Material, Paper } from './schema/types.js';
 import { MemoryStore } from './store.js';
 
 /** The memory subgraph schema (no store needed; used to print the SDL). */
 export function buildMemorySchema(): BuiltSubgraph {
   return buildFederatedSchema({
-    resolvers: [MemoryBankResolver, MemoryResolver, MaterialResolver, PaperResolver],
+    resolvers: [MemoryBankResolver, MemoryResolver, MaterialResolver, PaperResolver, RecallResolver],
     orphanedTypes: [Material, Paper],
     referenceResolvers: {
       Memory: {

@@ -1,8 +1,7 @@
-import { rankByReceivedAttention } from '@scifed/compute';
+import { decodeHalf, rankByReceivedAttention } from '@scifed/compute';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { encodeTokens, keyNorm } from '../src/memory/encoder.js';
-import { halfToFloat } from '../src/memory/half.js';
 import { sparsify } from '../src/memory/kv.js';
 import { tokenize } from '../src/memory/tokenize.js';
 import { openHarness, type Harness } from './helpers.js';
@@ -64,12 +63,12 @@ describe('sparsify', () => {
 
   it('stores F16 within half rounding', () => {
     const kv = sparsify(dense, 5, 'F16', tokenAt);
-    const bits = new Uint16Array(Uint8Array.from(kv.keys).buffer);
-    for (let i = 0; i < bits.length; i++) {
+    const decoded = decodeHalf(new Uint16Array(Uint8Array.from(kv.keys).buffer));
+    for (let i = 0; i < decoded.length; i++) {
       const s = Math.floor(i / (heads * headDim));
       const h = Math.floor(i / headDim) % heads;
       const original = dense.keys[(kv.positions[s * heads + h] * heads + h) * headDim + (i % headDim)];
-      expect(Math.abs(halfToFloat(bits[i]) - original)).toBeLessThanOrEqual(Math.abs(original) * 2 ** -11 + 2 ** -25);
+      expect(Math.abs(decoded[i] - original)).toBeLessThanOrEqual(Math.abs(original) * 2 ** -11 + 2 ** -25);
     }
     expect(kv.bytes).toBe(5 * heads * (2 * headDim * 2 + 4));
   });

@@ -1,9 +1,8 @@
-import { quantizeInt8, rankByReceivedAttention } from '@scifed/compute';
+import { encodeHalf, quantizeInt8, rankByReceivedAttention } from '@scifed/compute';
 
 import type { KeptToken, StoredKV } from '../store.js';
 import type { Precision } from './bank.js';
 import { meanKeys } from './encoder.js';
-import { floatToHalf } from './half.js';
 
 /**
  * Sparse key-value storage of one memory.
@@ -47,7 +46,7 @@ function bytesOf(view: ArrayBufferView): Uint8Array {
 /** Encodes f32 vectors at a precision; INT8 returns one scale per vector of `dim`. */
 function encodeAt(precision: Precision, data: Float32Array, dim: number): { bytes: Uint8Array; scales: Float32Array } {
   if (precision === 'F32') return { bytes: bytesOf(data), scales: new Float32Array(0) };
-  if (precision === 'F16') return { bytes: bytesOf(Uint16Array.from(data, floatToHalf)), scales: new Float32Array(0) };
+  if (precision === 'F16') return { bytes: bytesOf(encodeHalf(data)), scales: new Float32Array(0) };
   const { values, scales } = quantizeInt8(data, dim);
   return { bytes: bytesOf(values), scales };
 }

@@ -6,6 +6,8 @@ import { MAX_CHUNK_TOKENS, resolveBankConfig, type BankRequest } from './bank.js
 import { encodeTokens } from './encoder.js';
 import { sparsify } from './kv.js';
 import { formulasOfTags } from './tags.js';
+import { priorOf, readMemories, recallQueries, type RecallRequest, type RecallResult } from './recall.js';
+import { BankIndex } from './retrieval.js';
 import { decodedLength, decodeTensor, type TensorDType } from './tensors.js';
 import { chunkText, type Token } from './tokenize.js';
 
@@ -30,6 +32,9 @@ export interface TensorWrite {
 
 /** The memory domain: banks, writes, feedback and recall. Knows no GraphQL. */
 export class MemoryService {
+  /** Retrieval indexes by bank name, loaded on first recall. */
+  private readonly indexes = new Map<string, Promise<BankIndex>>();
+
   constructor(
     readonly store: MemoryStore,
     readonly limits: MemoryLimits,
@@ -95,7 +100,9 @@ export class MemoryService {
         kv,
       };
     });
-    return this.store.db.transaction((tx) => this.store.insertMemories(tx, bank.name, memories));
+    const records = await this.store.db.transaction((tx) => this.store.insertMemories(tx, bank.name, memories));
+    await this.indexWritten(bank, records, memories);
+    return records;
   }
 
   /** Stores one memory from a model's own keys and values (tokens × heads × headDim), all or nothing. */
@@ -154,7 +161,103 @@ export class MemoryService {
       kv,
     };
     const [record] = await this.store.db.transaction((tx) => this.store.insertMemories(tx, bank.name, [memory]));
+    await this.indexWritten(bank, [record], [memory]);
     return record;
+  }
+
+  /** Deletes a memory; the next recall no longer sees it. Throws NOT_FOUND for an unknown id. */
+  async forget(id: string): Promise<MemoryRecord> {
+    const record = await this.store.deleteMemory(id);
+    if (!record) throw new InputError(`Memory ${JSON.stringify(id)} was not found; pass the id of a stored memory.`, 'NOT_FOUND');
+    const index = this.indexes.get(record.bank);
+    if (index) (await index).remove(id);
+    return record;
+  }
+
+  /**
+   * Adds `delta` to a memory's retrieval prior (after decaying the current
+   * value to now when the bank has a half-life). Throws NOT_FOUND for an unknown id.
+   */
+  async reinforce(id: string, delta: number): Promise<MemoryRecord> {
+    if (!Number.isFinite(delta)) throw new InputError(`delta must be a finite number, got ${delta}.`);
+    const [memory] = await this.store.memoriesByIds([id]);
+    if (!memory) throw new InputError(`Memory ${JSON.stringify(id)} was not found; pass the id of a stored memory.`, 'NOT_FOUND');
+    const bank = await this.requireBank(memory.bank);
+    const now = Date.now() / 1000;
+    const updated = await this.store.setReinforcement(id, priorOf(memory, bank, now) + delta, now);
+    return updated!;
+  }
+
+  /** Retrieves the best memories of a bank for a query and reads them by sparse attention. */
+  async recall(request: RecallRequest): Promise<RecallResult> {
+    const textBytes = Buffer.byteLength(request.text ?? '', 'utf8');
+    if (textBytes > this.limits.maxTextBytes) {
+      throw new InputError(
+        `text is ${textBytes} bytes, above the limit of ${this.limits.maxTextBytes} (SCIFED_MEMORY_MAX_TEXT_BYTES); shorten the query.`,
+        'PAYLOAD_TOO_LARGE',
+      );
+    }
+    if (!Number.isInteger(request.memories) || request.memories < 1) {
+      throw new InputError(`memories must be a positive integer, got ${request.memories}.`);
+    }
+    if (request.memories > this.limits.maxRecallMemories) {
+      throw new InputError(
+        `memories is ${request.memories}, above the limit of ${this.limits.maxRecallMemories} (SCIFED_MEMORY_MAX_RECALL); ask for fewer memories.`,
+        'LIMIT_EXCEEDED',
+      );
+    }
+    if (!Number.isInteger(request.tokensPerHead) || request.tokensPerHead < 1 || request.tokensPerHead > 1024) {
+      throw new InputError(`tokensPerHead must be an integer from 1 to 1024, got ${request.tokensPerHead}.`);
+    }
+    const bank = await this.requireBank(request.bank);
+    const { queries, retrieval } = recallQueries(bank, request);
+
+    // Every memory with a non-zero prior is scored beside the top
+    // (memories + reinforced) by similarity. A memory outside both has prior
+    // 0 and a similarity no higher than at least `memories` of the unreinforced
+    // ones among the top, so the final top `memories` is exact.
+    const now = Date.now() / 1000;
+    const reinforced = await this.store.reinforcedMemories(bank.name);
+    const priors = new Map(reinforced.map((m) => [m.id, priorOf(m, bank, now)]));
+    const index = await this.indexOf(bank);
+    const { similarity } = await index.similarities(retrieval, request.memories + reinforced.length, [...priors.keys()]);
+    const ranked = [...similarity.entries()]
+      .map(([id, sim]) => ({ id, similarity: sim, prior: priors.get(id) ?? 0, score: sim + (priors.get(id) ?? 0) }))
+      .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1))
+      .slice(0, request.memories);
+    if (ranked.length === 0) {
+      return { memories: [], tokens: [], readout: Array.from({ length: bank.heads }, () => new Array(bank.headDim).fill(0)), backend: null };
+    }
+
+    const ids = ranked.map((r) => r.id);
+    const [records, kvs] = await Promise.all([this.store.memoriesByIds(ids), this.store.kvByIds(ids)]);
+    const chosen = ranked.map((r, i) => ({ ...r, memory: records[i]!, kv: kvs[i]! })).filter((c) => c.memory && c.kv);
+    const read = await readMemories(bank, queries, chosen, request.tokensPerHead);
+    return { memories: chosen.map(({ memory, score, similarity: sim, prior }) => ({ memory, score, similarity: sim, prior })), ...read };
+  }
+
+  private indexOf(bank: BankRecord): Promise<BankIndex> {
+    let index = this.indexes.get(bank.name);
+    if (!index) {
+      index = this.store.bankVectors(bank.name).then((rows) => {
+        const built = new BankIndex(bank.heads * bank.headDim);
+        for (const row of rows) built.add(row.id, row.vector);
+        return built;
+      });
+      this.indexes.set(bank.name, index);
+    }
+    return index;
+  }
+
+  /** Adds newly stored memories to a loaded index; an index not yet loaded reads them from the store later. */
+  private async indexWritten(bank: BankRecord, records: readonly MemoryRecord[], written: readonly NewMemory[]): Promise<void> {
+    const index = this.indexes.get(bank.name);
+    if (!index) return;
+    const loaded = await index;
+    records.forEach((record, i) => {
+      const vector = written[i].kv?.vector;
+      if (vector) loaded.add(record.id, vector);
+    });
   }
 
   private checkTags(tags: readonly string[]): string[] {

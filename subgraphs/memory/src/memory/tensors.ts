@@ -1,6 +1,5 @@
+import { decodeHalf } from '@scifed/compute';
 import { InputError } from '@scifed/schema';
-
-import { halfToFloat } from './half.js';
 
 /** Element type of tensors sent by a client. */
 export type TensorDType = 'F32' | 'F16';
@@ -31,9 +30,9 @@ export function decodeTensor(argument: string, base64: string, dtype: TensorDTyp
   }
   const bytes = Buffer.from(base64, 'base64');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const out = new Float32Array(count);
+  const out = dtype === 'F32' ? new Float32Array(count) : decodeHalf(Uint16Array.from({ length: count }, (_, i) => view.getUint16(i * 2, true)));
   for (let i = 0; i < count; i++) {
-    out[i] = dtype === 'F32' ? view.getFloat32(i * 4, true) : halfToFloat(view.getUint16(i * 2, true));
+    if (dtype === 'F32') out[i] = view.getFloat32(i * 4, true);
     if (!Number.isFinite(out[i])) {
       throw new InputError(`${argument} element ${i} is ${out[i]}; every element must be finite.`);
     }

@@ -208,3 +208,78 @@ export class WriteMemoryKVInput {
   @Field(() => String, { nullable: true, description: 'Where the tensors came from, such as a Paper id.' })
   source?: string | null;
 }
+
+@InputType({ description: 'A recall: retrieve memories by similarity and reinforcement, then read them by sparse attention.' })
+export class RecallInput {
+  @Field(() => String, { description: 'Bank name.' })
+  bank!: string;
+
+  @Field(() => String, { nullable: true, description: 'Query text, encoded by the built-in encoder (BUILTIN_TEXT banks).' })
+  text?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Per-head queries, base64 of little-endian float32, heads × headDim; used instead of text.' })
+  queries?: string | null;
+
+  @Field(() => Int, { defaultValue: 5, description: 'Memories to retrieve.' })
+  memories!: number;
+
+  @Field(() => Int, { defaultValue: 8, description: 'Tokens each head attends to across the retrieved memories, 1 to 1024.' })
+  tokensPerHead!: number;
+}
+
+@ObjectType({ description: 'A retrieved memory with its retrieval score: similarity + prior.' })
+export class RecalledMemory {
+  @Field(() => Memory)
+  memory!: Memory;
+
+  @Field(() => Float, { description: 'similarity + prior; memories are ordered by it.' })
+  score!: number;
+
+  @Field(() => Float, { description: 'Cosine of the query and memory-level vectors.' })
+  similarity!: number;
+
+  @Field(() => Float, { description: 'Reinforcement after time decay.' })
+  prior!: number;
+}
+
+@ObjectType({ description: 'A token that a head attended to, with its weight and offsets into the memory text.' })
+export class EvidenceToken {
+  @Field(() => ID)
+  memoryId!: string;
+
+  @Field(() => Int)
+  head!: number;
+
+  @Field(() => Int, { description: 'Position of the token in its memory, from 0.' })
+  position!: number;
+
+  @Field(() => String, { nullable: true })
+  text!: string | null;
+
+  @Field(() => Int, { nullable: true, description: 'Offset of the token in Memory.text, UTF-16 code units.' })
+  start!: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Offset one past the token in Memory.text, UTF-16 code units.' })
+  end!: number | null;
+
+  @Field(() => Float, { description: 'Softmax weight over the tokens selected for this head; the weights of a head sum to 1.' })
+  weight!: number;
+
+  @Field(() => Float, { description: 'Attention score q·k/√headDim.' })
+  score!: number;
+}
+
+@ObjectType({ description: 'Result of a recall: the retrieved memories, the attended tokens and the attention readout.' })
+export class Recall {
+  @Field(() => [RecalledMemory], { description: 'Retrieved memories, best score first.' })
+  memories!: RecalledMemory[];
+
+  @Field(() => [EvidenceToken], { description: 'Selected tokens per head, highest attention score first within each head.' })
+  tokens!: EvidenceToken[];
+
+  @Field(() => [[Float]], { description: 'Readout per head: Σ weight · value, heads × headDim.' })
+  readout!: number[][];
+
+  @Field(() => String, { nullable: true, description: 'Kernel backend that ran the attention: reference, wasm or webgpu; null when nothing was retrieved.' })
+  backend!: string | null;
+}
