@@ -59,46 +59,57 @@ export class MemoryService {
   }
 
   /** Splits text into chunks of at most 128 tokens and stores one memory per chunk, all or nothing. */
-  async writeText(request: TextWrite): Promise<MemoryRecord[]> {
-    const bytes = Buffer.byteLength(request.text, 'utf8');
+  writeText(request: TextWrite): Promise<MemoryRecord[]> {
+    return this.writeTexts(request.bank, [request]);
+  }
+
+  /**
+   * Writes several texts to one bank in one transaction (bulk loading);
+   * returns the memories of all texts in order, all or nothing.
+   */
+  async writeTexts(bankName: string, requests: readonly Omit<TextWrite, 'bank'>[]): Promise<MemoryRecord[]> {
+    const bytes = requests.reduce((n, r) => n + Buffer.byteLength(r.text, 'utf8'), 0);
     if (bytes > this.limits.maxTextBytes) {
       throw new InputError(
         `text is ${bytes} bytes, above the limit of ${this.limits.maxTextBytes} (SCIFED_MEMORY_MAX_TEXT_BYTES); split it into several writes.`,
         'PAYLOAD_TOO_LARGE',
       );
     }
-    const tags = this.checkTags(request.tags ?? []);
-    const bank = await this.requireBank(request.bank);
-    const chunks = chunkText(request.text, MAX_CHUNK_TOKENS);
-    if (chunks.length === 0) {
-      throw new InputError('text is empty or only whitespace; pass text with at least one word.');
-    }
-
+    const tagLists = requests.map((r) => this.checkTags(r.tags ?? []));
+    const bank = await this.requireBank(bankName);
     if (bank.encoder !== 'BUILTIN_TEXT') {
       throw new InputError(
         `Memory bank ${JSON.stringify(bank.name)} uses the ${bank.encoder} encoder, so its keys come from your model; write with writeMemoryKV.`,
       );
     }
 
-    const formulas = formulasOfTags(tags);
-    const memories: NewMemory[] = chunks.map((chunk) => {
-      const { keys, values } = encodeTokens(chunk.tokens, bank.heads, bank.headDim);
-      const dense = { keys, values, tokens: chunk.tokens.length, heads: bank.heads, headDim: bank.headDim };
-      const kv = sparsify(dense, bank.tokensPerHead, bank.precision, (position) => ({ position, ...chunk.tokens[position] }));
-      return {
-        text: chunk.text,
-        source: request.source ?? null,
-        tags,
-        formulas,
-        chunkIndex: chunk.index,
-        start: chunk.start,
-        end: chunk.end,
-        tokenCount: chunk.tokens.length,
-        keptTokens: kv.keptTokens,
-        bytes: kv.bytes,
-        denseBytes: kv.denseBytes,
-        kv,
-      };
+    const memories: NewMemory[] = [];
+    requests.forEach((request, r) => {
+      const chunks = chunkText(request.text, MAX_CHUNK_TOKENS);
+      if (chunks.length === 0) {
+        throw new InputError('text is empty or only whitespace; pass text with at least one word.');
+      }
+      const tags = tagLists[r];
+      const formulas = formulasOfTags(tags);
+      for (const chunk of chunks) {
+        const { keys, values } = encodeTokens(chunk.tokens, bank.heads, bank.headDim);
+        const dense = { keys, values, tokens: chunk.tokens.length, heads: bank.heads, headDim: bank.headDim };
+        const kv = sparsify(dense, bank.tokensPerHead, bank.precision, (position) => ({ position, ...chunk.tokens[position] }));
+        memories.push({
+          text: chunk.text,
+          source: request.source ?? null,
+          tags,
+          formulas,
+          chunkIndex: chunk.index,
+          start: chunk.start,
+          end: chunk.end,
+          tokenCount: chunk.tokens.length,
+          keptTokens: kv.keptTokens,
+          bytes: kv.bytes,
+          denseBytes: kv.denseBytes,
+          kv,
+        });
+      }
     });
     const records = await this.store.db.transaction((tx) => this.store.insertMemories(tx, bank.name, memories));
     await this.indexWritten(bank, records, memories);
