@@ -353,7 +353,9 @@ export class MemoryStore {
   /** Memories by id in one query; the result follows `ids`, with null for unknown ids. */
   async memoriesByIds(ids: readonly string[]): Promise<(MemoryRecord | null)[]> {
     if (ids.length === 0) return [];
-    const rows = await this.db.query<MemoryRow>(`SELECT ${MEMORY_COLUMNS} FROM memories WHERE list_contains($1, id)`, [listValue([...ids])]);
+    // An IN list of parameters lets DuckDB use the primary-key index; list_contains scans every row.
+    const placeholders = ids.map((_, i) => `$${i + 1}`).join(', ');
+    const rows = await this.db.query<MemoryRow>(`SELECT ${MEMORY_COLUMNS} FROM memories WHERE id IN (${placeholders})`, [...ids]);
     const byId = new Map(rows.map((row) => [row.id, toMemory(row)]));
     return ids.map((id) => byId.get(id) ?? null);
   }
@@ -405,8 +407,8 @@ export class MemoryStore {
     if (ids.length === 0) return [];
     const rows = await this.db.query<KVRow>(
       `SELECT id, slots, positions, keys, vals, scales, vector, token_positions, token_texts, token_starts, token_ends
-       FROM memories WHERE list_contains($1, id) AND slots IS NOT NULL`,
-      [listValue([...ids])],
+       FROM memories WHERE id IN (${ids.map((_, i) => `$${i + 1}`).join(', ')}) AND slots IS NOT NULL`,
+      [...ids],
     );
     const byId = new Map(rows.map((row) => [row.id, toKV(row)]));
     return ids.map((id) => byId.get(id) ?? null);
