@@ -3,12 +3,13 @@ import { buildFederatedSchema, type BuiltSubgraph } from '@scifed/schema';
 import { createContext, limitsFromEnv, type MaterialsContext } from './context.js';
 import { MaterialResolver } from './resolvers/material.js';
 import { StructureResolver } from './resolvers/structure.js';
+import { StructureIoResolver } from './resolvers/structure-io.js';
 import { MaterialsStore } from './store.js';
 
 /** The materials subgraph schema (no store needed; used to print the SDL). */
 export function buildMaterialsSchema(): BuiltSubgraph {
   return buildFederatedSchema({
-    resolvers: [StructureResolver, MaterialResolver],
+    resolvers: [StructureResolver, MaterialResolver, StructureIoResolver],
     referenceResolvers: {
       Structure: {
         __resolveReference: (ref: { id: string }, ctx: MaterialsContext) => ctx.structureById.load(ref.id),
