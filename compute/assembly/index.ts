@@ -2,3 +2,6 @@
 // Every kernel reads and writes the scratch arena by byte offset; the host
 // side in compute/src/wasm.ts owns the layout of each call.
 export { arenaBase, arenaReserve } from './arena';
+export { ffExtendPositions, ffSpreadI32, ffSpreadF64, ffFoldGhosts } from './neighbors';
+export { ffLjHalf, ffMorseHalf } from './pair';
+export { ffEamDensityHalf, ffEamEmbed, ffEamForceHalf } from './eam';

@@ -3,3 +3,4 @@
 export * from './errors.js';
 export * from './backend.js';
 export { gpuContext, gpuUnavailableReason, releaseGpu } from './webgpu.js';
+export * from './forcefield/index.js';

@@ -1,0 +1,164 @@
+// EAM kernels in the two passes of LAMMPS PairEAM::compute, over a half
+// neighbour list with ghosts (newton on):
+//   1. ffEamDensityHalf: ρ on both atoms of each pair; the host folds ghost
+//      densities onto owners (ffFoldGhosts).
+//   2. ffEamEmbed: F(ρ_i) and F'(ρ_i) per local atom; the host copies F' to
+//      ghosts (ffSpreadF64).
+//   3. ffEamForceHalf: pair forces from F'_i ρ'_{i←j} + F'_j ρ'_{j←i} + φ'.
+//
+// Splines: 7 f64 per knot, value ((c3 p + c4) p + c5) p + c6, slope
+// (c0 p + c1) p + c2, with p the fraction past the knot (potentials.ts).
+// densityIndex[a·s + b] is the rhor spline for the density at element a from
+// element b; pairIndex[a·s + b] the z2r (r·φ) spline. Pointers are byte
+// offsets; nr, rdr (1/dr) describe the r grid, cutsq is in Å².
+
+const KNOT_BYTES: usize = 7 * 8;
+
+/** Knot byte offset and fraction p of radius r, as LAMMPS: m = min(int(r/dr + 1), nr − 1), p ≤ 1. */
+// @ts-ignore: decorator
+@inline function knotOf(r: f64, rdr: f64, nr: i32): usize {
+  let m = <i32>(r * rdr + 1.0);
+  m = min(m, nr - 1);
+  return <usize>(m - 1) * KNOT_BYTES;
+}
+
+// @ts-ignore: decorator
+@inline function fractionOf(r: f64, rdr: f64, nr: i32): f64 {
+  const p = r * rdr + 1.0;
+  const m = min(<i32>p, nr - 1);
+  return min(p - <f64>m, 1.0);
+}
+
+// @ts-ignore: decorator
+@inline function splineValue(c: usize, p: f64): f64 {
+  return ((load<f64>(c, 24) * p + load<f64>(c, 32)) * p + load<f64>(c, 40)) * p + load<f64>(c, 48);
+}
+
+// @ts-ignore: decorator
+@inline function splineSlope(c: usize, p: f64): f64 {
+  return (load<f64>(c) * p + load<f64>(c, 8)) * p + load<f64>(c, 16);
+}
+
+/** Accumulates host densities ρ (E f64, zeroed by the host) on both atoms of each pair. */
+export function ffEamDensityHalf(
+  x: usize, species: usize, s: i32, rhor: usize, densityIndex: usize, nr: i32, rdr: f64, cutsq: f64,
+  offsets: usize, neighbors: usize, n: i32, rho: usize,
+): void {
+  const stride = <usize>nr * KNOT_BYTES;
+  for (let i = 0; i < n; i++) {
+    const xi = x + <usize>i * 24;
+    const px = load<f64>(xi), py = load<f64>(xi, 8), pz = load<f64>(xi, 16);
+    const a = load<i32>(species + (<usize>i << 2));
+    let rhoI = 0.0;
+    const end = load<i32>(offsets + (<usize>(i + 1) << 2));
+    for (let q = load<i32>(offsets + (<usize>i << 2)); q < end; q++) {
+      const j = <usize>load<i32>(neighbors + (<usize>q << 2));
+      const xj = x + j * 24;
+      const dx = px - load<f64>(xj), dy = py - load<f64>(xj, 8), dz = pz - load<f64>(xj, 16);
+      const rsq = dx * dx + dy * dy + dz * dz;
+      if (rsq >= cutsq) continue;
+      const r = Math.sqrt(rsq);
+      const knot = knotOf(r, rdr, nr);
+      const p = fractionOf(r, rdr, nr);
+      const b = load<i32>(species + (j << 2));
+      const atI = rhor + <usize>load<i32>(densityIndex + (<usize>(a * s + b) << 2)) * stride + knot;
+      const atJ = rhor + <usize>load<i32>(densityIndex + (<usize>(b * s + a) << 2)) * stride + knot;
+      rhoI += splineValue(atI, p);
+      const rj = rho + (j << 3);
+      store<f64>(rj, load<f64>(rj) + splineValue(atJ, p));
+    }
+    const ri = rho + (<usize>i << 3);
+    store<f64>(ri, load<f64>(ri) + rhoI);
+  }
+}
+
+/**
+ * Embedding energy F(ρ_i) into energy[i] and F'(ρ_i) into fp[i] for the N
+ * local atoms. frho holds one nrho-knot spline per species; above
+ * rhomax = (nrho − 1)·drho, F continues linearly with slope F'(rhomax).
+ */
+export function ffEamEmbed(
+  rho: usize, species: usize, frho: usize, nrho: i32, rdrho: f64, rhomax: f64, n: i32, fp: usize, energy: usize,
+): void {
+  const stride = <usize>nrho * KNOT_BYTES;
+  for (let i = 0; i < n; i++) {
+    const rhoI = load<f64>(rho + (<usize>i << 3));
+    let p = rhoI * rdrho + 1.0;
+    let m = <i32>p;
+    m = max(1, min(m, nrho - 1));
+    p -= <f64>m;
+    p = min(p, 1.0);
+    const c = frho + <usize>load<i32>(species + (<usize>i << 2)) * stride + <usize>(m - 1) * KNOT_BYTES;
+    const slope = splineSlope(c, p);
+    let phi = splineValue(c, p);
+    if (rhoI > rhomax) phi += slope * (rhoI - rhomax);
+    store<f64>(fp + (<usize>i << 3), slope);
+    store<f64>(energy + (<usize>i << 3), phi);
+  }
+}
+
+/**
+ * Pair forces and pair energies (half to each atom) over the half list; fp
+ * must hold F' on every extended atom. force 3E and energy E accumulate (the
+ * host zeroes force and keeps the embedding energy); virial gets 6 f64.
+ */
+export function ffEamForceHalf(
+  x: usize, species: usize, s: i32, rhor: usize, densityIndex: usize, z2r: usize, pairIndex: usize,
+  nr: i32, rdr: f64, cutsq: f64, offsets: usize, neighbors: usize, n: i32, fp: usize, force: usize, energy: usize, virial: usize,
+): void {
+  const stride = <usize>nr * KNOT_BYTES;
+  let vxx = 0.0, vyy = 0.0, vzz = 0.0, vyz = 0.0, vxz = 0.0, vxy = 0.0;
+  for (let i = 0; i < n; i++) {
+    const xi = x + <usize>i * 24;
+    const px = load<f64>(xi), py = load<f64>(xi, 8), pz = load<f64>(xi, 16);
+    const a = load<i32>(species + (<usize>i << 2));
+    const fpI = load<f64>(fp + (<usize>i << 3));
+    let fx = 0.0, fy = 0.0, fz = 0.0, ei = 0.0;
+    const end = load<i32>(offsets + (<usize>(i + 1) << 2));
+    for (let q = load<i32>(offsets + (<usize>i << 2)); q < end; q++) {
+      const j = <usize>load<i32>(neighbors + (<usize>q << 2));
+      const xj = x + j * 24;
+      const dx = px - load<f64>(xj), dy = py - load<f64>(xj, 8), dz = pz - load<f64>(xj, 16);
+      const rsq = dx * dx + dy * dy + dz * dz;
+      if (rsq >= cutsq) continue;
+      const r = Math.sqrt(rsq);
+      const knot = knotOf(r, rdr, nr);
+      const p = fractionOf(r, rdr, nr);
+      const b = load<i32>(species + (j << 2));
+      const rhoAtI = splineSlope(rhor + <usize>load<i32>(densityIndex + (<usize>(a * s + b) << 2)) * stride + knot, p);
+      const rhoAtJ = splineSlope(rhor + <usize>load<i32>(densityIndex + (<usize>(b * s + a) << 2)) * stride + knot, p);
+      const z = z2r + <usize>load<i32>(pairIndex + (<usize>(a * s + b) << 2)) * stride + knot;
+      const z2p = splineSlope(z, p);
+      const z2 = splineValue(z, p);
+
+      const recip = 1.0 / r;
+      const phi = z2 * recip;
+      const phip = z2p * recip - phi * recip;
+      const fpair = -(fpI * rhoAtI + load<f64>(fp + (j << 3)) * rhoAtJ + phip) * recip;
+      const halfE = 0.5 * phi;
+
+      const gx = dx * fpair, gy = dy * fpair, gz = dz * fpair;
+      fx += gx; fy += gy; fz += gz; ei += halfE;
+      const fj = force + j * 24;
+      store<f64>(fj, load<f64>(fj) - gx);
+      store<f64>(fj, load<f64>(fj, 8) - gy, 8);
+      store<f64>(fj, load<f64>(fj, 16) - gz, 16);
+      const ej = energy + (j << 3);
+      store<f64>(ej, load<f64>(ej) + halfE);
+      vxx += dx * gx; vyy += dy * gy; vzz += dz * gz;
+      vyz += dy * gz; vxz += dx * gz; vxy += dx * gy;
+    }
+    const fi = force + <usize>i * 24;
+    store<f64>(fi, load<f64>(fi) + fx);
+    store<f64>(fi, load<f64>(fi, 8) + fy, 8);
+    store<f64>(fi, load<f64>(fi, 16) + fz, 16);
+    const eiAt = energy + (<usize>i << 3);
+    store<f64>(eiAt, load<f64>(eiAt) + ei);
+  }
+  store<f64>(virial, vxx);
+  store<f64>(virial, vyy, 8);
+  store<f64>(virial, vzz, 16);
+  store<f64>(virial, vyz, 24);
+  store<f64>(virial, vxz, 32);
+  store<f64>(virial, vxy, 40);
+}
