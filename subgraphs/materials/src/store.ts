@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { arrayValue, blobValue, listValue, type DuckDBValue } from '@duckdb/node-api';
-import { Database, formulaOfSpecies } from '@scifed/schema';
+import { Database, formulaOfSpecies, InputError } from '@scifed/schema';
 
 import type { AtomsData } from './crystal/prototypes.js';
 
@@ -58,7 +58,51 @@ CREATE INDEX IF NOT EXISTS structures_formula ON structures (formula);
 // Columns added after the first release; ADD COLUMN IF NOT EXISTS upgrades older files in place.
 const MIGRATIONS = `
 ALTER TABLE structures ADD COLUMN IF NOT EXISTS file_name VARCHAR;
+CREATE TABLE IF NOT EXISTS potentials (
+  id VARCHAR PRIMARY KEY,
+  name VARCHAR NOT NULL UNIQUE,
+  kind VARCHAR NOT NULL,        -- LJ, MORSE, EAM_FUNCFL, EAM_SETFL, EAM_FS
+  elements VARCHAR[] NOT NULL,
+  cutoff DOUBLE NOT NULL,       -- Å
+  source VARCHAR NOT NULL,      -- where it came from: user file, parameters, built-in library
+  citation VARCHAR,
+  content VARCHAR NOT NULL,     -- EAM file text, or pair parameters as JSON
+  builtin BOOLEAN NOT NULL DEFAULT false,
+  created_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+);
 `;
+
+/** A stored potential: its description and the text it is rebuilt from. */
+export interface PotentialRecord {
+  id: string;
+  name: string;
+  kind: string;
+  elements: string[];
+  /** Å */
+  cutoff: number;
+  source: string;
+  citation: string | null;
+  content: string;
+  builtin: boolean;
+  createdAt: Date;
+}
+
+const POTENTIAL_COLUMNS = 'id, name, kind, elements, cutoff, source, citation, content, builtin, created_at';
+
+function toPotential(row: Record<string, unknown>): PotentialRecord {
+  return {
+    id: row.id as string,
+    name: row.name as string,
+    kind: row.kind as string,
+    elements: row.elements as string[],
+    cutoff: row.cutoff as number,
+    source: row.source as string,
+    citation: (row.citation as string | null) ?? null,
+    content: row.content as string,
+    builtin: row.builtin as boolean,
+    createdAt: row.created_at as Date,
+  };
+}
 
 const COLUMNS = 'id, name, formula, elements, natoms, cell, pbc, positions, species, source_format, parent_id, created_at, file_name';
 
@@ -243,6 +287,47 @@ export class MaterialsStore {
       for (const { formula, total } of counts) byFormula.set(formula, { records: [], total: Number(total) });
     }
     return formulas.map((formula) => byFormula.get(formula) ?? { records: [], total: 0 });
+  }
+
+  /** Stores a potential; a name already in use raises InputError. */
+  async insertPotential(potential: Omit<PotentialRecord, 'id' | 'createdAt'>): Promise<PotentialRecord> {
+    const existing = await this.db.query('SELECT id FROM potentials WHERE name = $1', [potential.name]);
+    if (existing.length > 0) throw new InputError(`a potential named ${JSON.stringify(potential.name)} already exists; choose another name.`);
+    const record: PotentialRecord = { ...potential, id: randomUUID(), createdAt: new Date() };
+    await this.db.query(`INSERT INTO potentials (${POTENTIAL_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, current_timestamp)`, [
+      record.id,
+      record.name,
+      record.kind,
+      listValue(record.elements),
+      record.cutoff,
+      record.source,
+      record.citation,
+      record.content,
+      record.builtin,
+    ]);
+    return record;
+  }
+
+  async potentialById(id: string): Promise<PotentialRecord | null> {
+    const rows = await this.db.query(`SELECT ${POTENTIAL_COLUMNS} FROM potentials WHERE id = $1`, [id]);
+    return rows.length > 0 ? toPotential(rows[0]) : null;
+  }
+
+  async potentialByName(name: string): Promise<PotentialRecord | null> {
+    const rows = await this.db.query(`SELECT ${POTENTIAL_COLUMNS} FROM potentials WHERE name = $1`, [name]);
+    return rows.length > 0 ? toPotential(rows[0]) : null;
+  }
+
+  /** One page of potentials, built-in ones first, then oldest first. */
+  async listPotentials(page: { offset: number; limit: number }, element?: string | null): Promise<{ records: PotentialRecord[]; total: number }> {
+    const where = element ? 'WHERE list_contains(elements, $1)' : '';
+    const params: DuckDBValue[] = element ? [element] : [];
+    const [{ total }] = await this.db.query<{ total: bigint }>(`SELECT count(*) AS total FROM potentials ${where}`, params);
+    const rows = await this.db.query(
+      `SELECT ${POTENTIAL_COLUMNS} FROM potentials ${where} ORDER BY builtin DESC, created_at, name LIMIT ${page.limit} OFFSET ${page.offset}`,
+      params,
+    );
+    return { records: rows.map(toPotential), total: Number(total) };
   }
 
   close(): void {
