@@ -6,12 +6,13 @@ import { StructureResolver } from './resolvers/structure.js';
 import { StructureIoResolver } from './resolvers/structure-io.js';
 import { EvaluationResolver, PotentialResolver } from './resolvers/potential.js';
 import { seedBuiltinPotentials } from './potentials/service.js';
+import { RelaxResolver } from './resolvers/relax.js';
 import { MaterialsStore } from './store.js';
 
 /** The materials subgraph schema (no store needed; used to print the SDL). */
 export function buildMaterialsSchema(): BuiltSubgraph {
   return buildFederatedSchema({
-    resolvers: [StructureResolver, MaterialResolver, StructureIoResolver, PotentialResolver, EvaluationResolver],
+    resolvers: [StructureResolver, MaterialResolver, StructureIoResolver, PotentialResolver, EvaluationResolver, RelaxResolver],
     referenceResolvers: {
       Structure: {
         __resolveReference: (ref: { id: string }, ctx: MaterialsContext) => ctx.structureById.load(ref.id),

@@ -134,3 +134,82 @@ export class Evaluation {
 }
 
 export { Int };
+
+export const OPTIMIZERS = ['FIRE', 'LBFGS'] as const;
+export const OptimizerEnum = enumOf(OPTIMIZERS);
+registerEnumType(OptimizerEnum, { name: 'Optimizer', description: 'FIRE (Bitzek et al. 2006) or L-BFGS, both with ASE default settings.' });
+
+@InputType()
+export class RelaxInput {
+  @Field(() => ID)
+  structureId!: string;
+
+  @Field(() => ID)
+  potentialId!: string;
+
+  @Field(() => OptimizerEnum, { defaultValue: 'FIRE' })
+  optimizer!: 'FIRE' | 'LBFGS';
+
+  @Field(() => Float, { defaultValue: 0.01, description: 'Convergence threshold on every atomic force (and cell force with relaxCell), eV/Å.' })
+  fmax!: number;
+
+  @Field(() => Int, { defaultValue: 1000, description: 'Most optimizer steps (at most SCIFED_RELAX_MAX_STEPS).' })
+  maxSteps!: number;
+
+  @Field(() => Boolean, { defaultValue: false, description: 'Relax the cell as well (all nine components) toward pressureGPa.' })
+  relaxCell!: boolean;
+
+  @Field(() => Float, { defaultValue: 0, description: 'Target hydrostatic pressure with relaxCell, GPa.' })
+  pressureGPa!: number;
+
+  @Field(() => BackendEnum, { defaultValue: 'AUTO' })
+  backend!: BackendName;
+}
+
+@ObjectType({ description: 'One optimizer step.' })
+export class RelaxStepType {
+  @Field(() => Int)
+  step!: number;
+
+  @Field(() => Float, { description: 'Energy, eV (enthalpy E + PV with relaxCell).' })
+  energy!: number;
+
+  @Field(() => Float, { description: 'Largest force, eV/Å.' })
+  fmax!: number;
+}
+
+@InputType()
+export class EquationOfStateInput {
+  @Field(() => ID)
+  structureId!: string;
+
+  @Field(() => ID)
+  potentialId!: string;
+
+  @Field(() => [Float], { nullable: true, description: 'Linear strains applied to the cell; default −0.04 to 0.04 in steps of 0.01.' })
+  strains?: number[] | null;
+
+  @Field(() => BackendEnum, { defaultValue: 'AUTO' })
+  backend!: BackendName;
+}
+
+@ObjectType({ description: 'Third-order Birch–Murnaghan fit of energy against volume.' })
+export class EquationOfStateType {
+  @Field(() => Float, { description: 'Equilibrium volume of the cell, Å³.' })
+  v0!: number;
+
+  @Field(() => Float, { description: 'Energy at V0, eV per cell.' })
+  e0!: number;
+
+  @Field(() => Float, { description: 'Bulk modulus at V0, GPa.' })
+  b0GPa!: number;
+
+  @Field(() => Float, { description: "Pressure derivative of the bulk modulus B0', dimensionless." })
+  b0Prime!: number;
+
+  @Field(() => [Float], { description: 'Cell volumes evaluated, Å³.' })
+  volumes!: number[];
+
+  @Field(() => [Float], { description: 'Energies at those volumes, eV.' })
+  energies!: number[];
+}
