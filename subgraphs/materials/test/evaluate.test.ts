@@ -80,7 +80,7 @@ async function potentialFor(fixture: Fixture): Promise<string> {
 
 async function structureFor(fixture: Fixture): Promise<string> {
   const elements = elementsOf(fixture);
-  // Every stored double is written exactly, so the API sees LAMMPS's positions.
+  // The writer keeps every digit, so the API receives LAMMPS's exact positions.
   const content = writeExtxyz([{ cell: fixture.cell, pbc: fixture.pbc, positions: fixture.positions, species: fixture.species.map((s) => elements[s]) }]);
   const { data, errors } = await h.run('mutation ($c: String!) { importStructures(format: EXTXYZ, content: $c) { id } }', { c: content });
   expect(errors).toBeUndefined();

@@ -30,6 +30,7 @@ export async function importStructures(
     const label = several ? `frame ${k + 1}` : 'the structure';
     checkStructure(frame, limits, label);
     const base = request.name ?? (frame.title || null);
+    // NOTE: extended XYZ info keys, extra columns and POSCAR selective-dynamics flags are parsed but not stored.
     const { cell, pbc, positions, species } = frame;
     return {
       atoms: { cell, pbc, positions, species },
