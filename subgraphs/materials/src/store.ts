@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { arrayValue, blobValue, listValue, type DuckDBValue } from '@duckdb/node-api';
-import { Database, formulaOfSpecies } from '@scifed/schema';
+import { Database, formulaOfSpecies, InputError } from '@scifed/schema';
 
 import type { AtomsData } from './crystal/prototypes.js';
 
@@ -16,6 +16,25 @@ export interface StructureRecord extends AtomsData {
   sourceFormat: string | null;
   parentId: string | null;
   createdAt: Date;
+  /** File name given at import, if any. */
+  fileName?: string | null;
+}
+
+/** Provenance of a stored structure: how it was made and from what. */
+export interface StructureMeta {
+  name?: string | null;
+  sourceFormat?: string;
+  parentId?: string;
+  fileName?: string | null;
+}
+
+/** Filters of the structures query; all optional and combined with AND. */
+export interface StructureFilter {
+  formula?: string | null;
+  /** Structures that contain every one of these elements. */
+  elements?: readonly string[] | null;
+  minAtoms?: number | null;
+  maxAtoms?: number | null;
 }
 
 const SCHEMA = `
@@ -36,7 +55,56 @@ CREATE TABLE IF NOT EXISTS structures (
 CREATE INDEX IF NOT EXISTS structures_formula ON structures (formula);
 `;
 
-const COLUMNS = 'id, name, formula, elements, natoms, cell, pbc, positions, species, source_format, parent_id, created_at';
+// Columns added after the first release; ADD COLUMN IF NOT EXISTS upgrades older files in place.
+const MIGRATIONS = `
+ALTER TABLE structures ADD COLUMN IF NOT EXISTS file_name VARCHAR;
+CREATE TABLE IF NOT EXISTS potentials (
+  id VARCHAR PRIMARY KEY,
+  name VARCHAR NOT NULL UNIQUE,
+  kind VARCHAR NOT NULL,        -- LJ, MORSE, EAM_FUNCFL, EAM_SETFL, EAM_FS
+  elements VARCHAR[] NOT NULL,
+  cutoff DOUBLE NOT NULL,       -- Å
+  source VARCHAR NOT NULL,      -- where it came from: user file, parameters, built-in library
+  citation VARCHAR,
+  content VARCHAR NOT NULL,     -- EAM file text, or pair parameters as JSON
+  builtin BOOLEAN NOT NULL DEFAULT false,
+  created_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+);
+`;
+
+/** A stored potential: its description and the text it is rebuilt from. */
+export interface PotentialRecord {
+  id: string;
+  name: string;
+  kind: string;
+  elements: string[];
+  /** Å */
+  cutoff: number;
+  source: string;
+  citation: string | null;
+  content: string;
+  builtin: boolean;
+  createdAt: Date;
+}
+
+const POTENTIAL_COLUMNS = 'id, name, kind, elements, cutoff, source, citation, content, builtin, created_at';
+
+function toPotential(row: Record<string, unknown>): PotentialRecord {
+  return {
+    id: row.id as string,
+    name: row.name as string,
+    kind: row.kind as string,
+    elements: row.elements as string[],
+    cutoff: row.cutoff as number,
+    source: row.source as string,
+    citation: (row.citation as string | null) ?? null,
+    content: row.content as string,
+    builtin: row.builtin as boolean,
+    createdAt: row.created_at as Date,
+  };
+}
+
+const COLUMNS = 'id, name, formula, elements, natoms, cell, pbc, positions, species, source_format, parent_id, created_at, file_name';
 
 interface StructureRow {
   id: string;
@@ -51,6 +119,7 @@ interface StructureRow {
   source_format: string | null;
   parent_id: string | null;
   created_at: Date;
+  file_name: string | null;
 }
 
 function toRecord(row: StructureRow): StructureRecord {
@@ -69,7 +138,44 @@ function toRecord(row: StructureRow): StructureRecord {
     sourceFormat: row.source_format,
     parentId: row.parent_id,
     createdAt: row.created_at,
+    fileName: row.file_name,
   };
+}
+
+const INSERT_STRUCTURE = `INSERT INTO structures (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, current_timestamp, $12)`;
+
+/** A new record and its INSERT parameters, in COLUMNS order. */
+function structureRow(atoms: AtomsData, meta: StructureMeta): { record: StructureRecord; params: DuckDBValue[] } {
+  const elements = [...new Set(atoms.species)].sort();
+  const index = new Map(elements.map((symbol, i) => [symbol, i]));
+  const speciesIndex = Uint16Array.from(atoms.species, (symbol) => index.get(symbol)!);
+  const record: StructureRecord = {
+    ...atoms,
+    id: randomUUID(),
+    name: meta.name ?? null,
+    formula: formulaOfSpecies(atoms.species),
+    elements,
+    natoms: atoms.species.length,
+    sourceFormat: meta.sourceFormat ?? null,
+    parentId: meta.parentId ?? null,
+    createdAt: new Date(),
+    fileName: meta.fileName ?? null,
+  };
+  const params: DuckDBValue[] = [
+    record.id,
+    record.name,
+    record.formula,
+    listValue(elements),
+    record.natoms,
+    arrayValue(Array.from(atoms.cell)),
+    arrayValue(atoms.pbc),
+    blobValue(new Uint8Array(atoms.positions.buffer, atoms.positions.byteOffset, atoms.positions.byteLength)),
+    blobValue(new Uint8Array(speciesIndex.buffer)),
+    record.sourceFormat,
+    record.parentId,
+    record.fileName ?? null,
+  ];
+  return { record, params };
 }
 
 /** The materials subgraph's tables. All SQL of the subgraph lives here. */
@@ -79,43 +185,28 @@ export class MaterialsStore {
   static async open(dir?: string): Promise<MaterialsStore> {
     const db = await Database.open('materials', dir);
     await db.query(SCHEMA);
+    await db.query(MIGRATIONS);
     return new MaterialsStore(db);
   }
 
   /** Stores one structure and returns it with its new id. */
-  async insertStructure(atoms: AtomsData, meta: { name?: string | null; sourceFormat?: string; parentId?: string }): Promise<StructureRecord> {
-    const elements = [...new Set(atoms.species)].sort();
-    const index = new Map(elements.map((symbol, i) => [symbol, i]));
-    const speciesIndex = Uint16Array.from(atoms.species, (symbol) => index.get(symbol)!);
-    const record: StructureRecord = {
-      ...atoms,
-      id: randomUUID(),
-      name: meta.name ?? null,
-      formula: formulaOfSpecies(atoms.species),
-      elements,
-      natoms: atoms.species.length,
-      sourceFormat: meta.sourceFormat ?? null,
-      parentId: meta.parentId ?? null,
-      createdAt: new Date(),
-    };
-    const params: DuckDBValue[] = [
-      record.id,
-      record.name,
-      record.formula,
-      listValue(elements),
-      record.natoms,
-      arrayValue(Array.from(atoms.cell)),
-      arrayValue(atoms.pbc),
-      blobValue(new Uint8Array(atoms.positions.buffer, atoms.positions.byteOffset, atoms.positions.byteLength)),
-      blobValue(new Uint8Array(speciesIndex.buffer)),
-      record.sourceFormat,
-      record.parentId,
-    ];
-    await this.db.query(
-      `INSERT INTO structures (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, current_timestamp)`,
-      params,
-    );
+  async insertStructure(atoms: AtomsData, meta: StructureMeta): Promise<StructureRecord> {
+    const { record, params } = structureRow(atoms, meta);
+    await this.db.query(INSERT_STRUCTURE, params);
     return record;
+  }
+
+  /** Stores several structures in one transaction: all are stored or none. */
+  async insertStructures(items: { atoms: AtomsData; meta: StructureMeta }[]): Promise<StructureRecord[]> {
+    return this.db.transaction(async (tx) => {
+      const records: StructureRecord[] = [];
+      for (const { atoms, meta } of items) {
+        const { record, params } = structureRow(atoms, meta);
+        await tx.query(INSERT_STRUCTURE, params);
+        records.push(record);
+      }
+      return records;
+    });
   }
 
   /** Structures by id in one query; the result follows `ids`, with null for unknown ids. */
@@ -128,10 +219,31 @@ export class MaterialsStore {
     return ids.map((id) => byId.get(id) ?? null);
   }
 
-  /** One page of structures, oldest first, optionally for one reduced formula. */
-  async listStructures(page: { offset: number; limit: number }, formula?: string | null): Promise<{ records: StructureRecord[]; total: number }> {
-    const where = formula ? 'WHERE formula = $1' : '';
-    const params: DuckDBValue[] = formula ? [formula] : [];
+  /**
+   * One page of structures, oldest first. `filter` is a reduced formula (the
+   * original signature) or a StructureFilter.
+   */
+  async listStructures(page: { offset: number; limit: number }, filter?: string | StructureFilter | null): Promise<{ records: StructureRecord[]; total: number }> {
+    const f: StructureFilter = typeof filter === 'string' ? { formula: filter } : (filter ?? {});
+    const clauses: string[] = [];
+    const params: DuckDBValue[] = [];
+    if (f.formula) {
+      params.push(f.formula);
+      clauses.push(`formula = $${params.length}`);
+    }
+    if (f.elements && f.elements.length > 0) {
+      params.push(listValue([...f.elements]));
+      clauses.push(`list_has_all(elements, $${params.length})`);
+    }
+    if (f.minAtoms != null) {
+      params.push(f.minAtoms);
+      clauses.push(`natoms >= $${params.length}`);
+    }
+    if (f.maxAtoms != null) {
+      params.push(f.maxAtoms);
+      clauses.push(`natoms <= $${params.length}`);
+    }
+    const where = clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '';
     const [{ total }] = await this.db.query<{ total: bigint }>(`SELECT count(*) AS total FROM structures ${where}`, params);
     const rows = await this.db.query<StructureRow>(
       `SELECT ${COLUMNS} FROM structures ${where} ORDER BY created_at, id LIMIT ${page.limit} OFFSET ${page.offset}`,
@@ -175,6 +287,47 @@ export class MaterialsStore {
       for (const { formula, total } of counts) byFormula.set(formula, { records: [], total: Number(total) });
     }
     return formulas.map((formula) => byFormula.get(formula) ?? { records: [], total: 0 });
+  }
+
+  /** Stores a potential; a name already in use raises InputError. */
+  async insertPotential(potential: Omit<PotentialRecord, 'id' | 'createdAt'>): Promise<PotentialRecord> {
+    const existing = await this.db.query('SELECT id FROM potentials WHERE name = $1', [potential.name]);
+    if (existing.length > 0) throw new InputError(`a potential named ${JSON.stringify(potential.name)} already exists; choose another name.`);
+    const record: PotentialRecord = { ...potential, id: randomUUID(), createdAt: new Date() };
+    await this.db.query(`INSERT INTO potentials (${POTENTIAL_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, current_timestamp)`, [
+      record.id,
+      record.name,
+      record.kind,
+      listValue(record.elements),
+      record.cutoff,
+      record.source,
+      record.citation,
+      record.content,
+      record.builtin,
+    ]);
+    return record;
+  }
+
+  async potentialById(id: string): Promise<PotentialRecord | null> {
+    const rows = await this.db.query(`SELECT ${POTENTIAL_COLUMNS} FROM potentials WHERE id = $1`, [id]);
+    return rows.length > 0 ? toPotential(rows[0]) : null;
+  }
+
+  async potentialByName(name: string): Promise<PotentialRecord | null> {
+    const rows = await this.db.query(`SELECT ${POTENTIAL_COLUMNS} FROM potentials WHERE name = $1`, [name]);
+    return rows.length > 0 ? toPotential(rows[0]) : null;
+  }
+
+  /** One page of potentials, built-in ones first, then oldest first. */
+  async listPotentials(page: { offset: number; limit: number }, element?: string | null): Promise<{ records: PotentialRecord[]; total: number }> {
+    const where = element ? 'WHERE list_contains(elements, $1)' : '';
+    const params: DuckDBValue[] = element ? [element] : [];
+    const [{ total }] = await this.db.query<{ total: bigint }>(`SELECT count(*) AS total FROM potentials ${where}`, params);
+    const rows = await this.db.query(
+      `SELECT ${POTENTIAL_COLUMNS} FROM potentials ${where} ORDER BY builtin DESC, created_at, name LIMIT ${page.limit} OFFSET ${page.offset}`,
+      params,
+    );
+    return { records: rows.map(toPotential), total: Number(total) };
   }
 
   close(): void {

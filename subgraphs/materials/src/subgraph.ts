@@ -3,12 +3,16 @@ import { buildFederatedSchema, type BuiltSubgraph } from '@scifed/schema';
 import { createContext, limitsFromEnv, type MaterialsContext } from './context.js';
 import { MaterialResolver } from './resolvers/material.js';
 import { StructureResolver } from './resolvers/structure.js';
+import { StructureIoResolver } from './resolvers/structure-io.js';
+import { EvaluationResolver, PotentialResolver } from './resolvers/potential.js';
+import { seedBuiltinPotentials } from './potentials/service.js';
+import { RelaxResolver } from './resolvers/relax.js';
 import { MaterialsStore } from './store.js';
 
 /** The materials subgraph schema (no store needed; used to print the SDL). */
 export function buildMaterialsSchema(): BuiltSubgraph {
   return buildFederatedSchema({
-    resolvers: [StructureResolver, MaterialResolver],
+    resolvers: [StructureResolver, MaterialResolver, StructureIoResolver, PotentialResolver, EvaluationResolver, RelaxResolver],
     referenceResolvers: {
       Structure: {
         __resolveReference: (ref: { id: string }, ctx: MaterialsContext) => ctx.structureById.load(ref.id),
@@ -30,6 +34,7 @@ export interface MaterialsSubgraph extends BuiltSubgraph {
 /** Opens the store under `dataDir` and returns the schema with its request-context factory. */
 export async function createMaterialsSubgraph(options: { dataDir?: string } = {}): Promise<MaterialsSubgraph> {
   const store = await MaterialsStore.open(options.dataDir);
+  await seedBuiltinPotentials(store);
   const limits = limitsFromEnv();
   return {
     name: 'materials',

@@ -6,10 +6,12 @@ import { createSubgraphApolloServer } from '@scifed/schema';
 
 import { createMaterialsSubgraph, type MaterialsSubgraph } from '../src/index.js';
 
+type GraphQLResult<T> = { data?: T; errors?: { message: string; extensions?: Record<string, unknown> }[] };
+
 export interface TestSubgraph {
   subgraph: MaterialsSubgraph;
   dataDir: string;
-  run<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<{ data?: T; errors?: { message: string; extensions?: Record<string, unknown> }[] }>;
+  run<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResult<T>>;
   close(): Promise<void>;
 }
 
@@ -30,5 +32,26 @@ export async function openTestSubgraph(): Promise<TestSubgraph> {
       await subgraph.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
+  };
+}
+
+export interface Harness {
+  subgraph: MaterialsSubgraph;
+  /** Runs one operation; returns data and errors (each with message and code). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  run(query: string, variables?: Record<string, unknown>): Promise<{ data?: any; errors?: { message: string; code: string }[] }>;
+  close(): Promise<void>;
+}
+
+/** Like openTestSubgraph, with errors flattened to message and code. */
+export async function openHarness(): Promise<Harness> {
+  const test = await openTestSubgraph();
+  return {
+    subgraph: test.subgraph,
+    async run(query, variables) {
+      const { data, errors } = await test.run(query, variables);
+      return { data: data ?? undefined, errors: errors?.map((e) => ({ message: e.message, code: String(e.extensions?.code) })) };
+    },
+    close: test.close,
   };
 }

@@ -1,10 +1,10 @@
-import { connectionFrom, InputError, normalizeFormula, pageRequest } from '@scifed/schema';
+import { connectionFrom, InputError, isElementSymbol, normalizeFormula, pageRequest } from '@scifed/schema';
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 
 import type { MaterialsContext, MaterialsLimits } from '../context.js';
 import { buildCrystal } from '../crystal/prototypes.js';
 import { BuildCrystalInput, Material, Structure, StructureConnection } from '../schema/types.js';
-import type { StructureRecord } from '../store.js';
+import type { StructureFilter, StructureRecord } from '../store.js';
 
 type Context = MaterialsContext & { limits: MaterialsLimits };
 
@@ -23,6 +23,17 @@ export function reduceFormulaArgument(formula: string): string {
   return reduced;
 }
 
+/** Validates the element and atom-count filters of the structures query. */
+function checkStructureFilter(filter: StructureFilter): StructureFilter {
+  for (const element of filter.elements ?? []) {
+    if (!isElementSymbol(element)) throw new InputError(`elements contains ${JSON.stringify(element)}, which is not an element symbol; use symbols such as "Cu".`);
+  }
+  for (const [name, value] of [['minAtoms', filter.minAtoms], ['maxAtoms', filter.maxAtoms]] as const) {
+    if (value != null && value < 0) throw new InputError(`${name} must be 0 or more, got ${value}.`);
+  }
+  return filter;
+}
+
 @Resolver(() => Structure)
 export class StructureResolver {
   @Query(() => Structure, { nullable: true, description: 'One structure by id; null when no structure has that id.' })
@@ -37,10 +48,17 @@ export class StructureResolver {
     @Arg('after', () => String, { nullable: true }) after?: string,
     @Arg('formula', () => String, { nullable: true, description: 'Only structures of this formula (any written form; it is reduced first).' })
     formula?: string,
+    @Arg('elements', () => [String], { nullable: true, description: 'Only structures that contain every one of these elements.' })
+    elements?: string[] | null,
+    @Arg('minAtoms', () => Int, { nullable: true, description: 'Only structures with at least this many atoms.' })
+    minAtoms?: number | null,
+    @Arg('maxAtoms', () => Int, { nullable: true, description: 'Only structures with at most this many atoms.' })
+    maxAtoms?: number | null,
   ) {
     const page = pageRequest(first, after);
     const reduced = formula ? reduceFormulaArgument(formula) : null;
-    const { records, total } = await ctx.store.listStructures(page, reduced);
+    const filter = checkStructureFilter({ formula: reduced, elements, minAtoms, maxAtoms });
+    const { records, total } = await ctx.store.listStructures(page, filter);
     return connectionFrom(records, page, total);
   }
 

@@ -2,12 +2,28 @@ import { ConnectionType, DateTimeScalar } from '@scifed/schema';
 import { Directive, Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 
 import { PROTOTYPES, type Prototype } from '../crystal/prototypes.js';
+import { EXPORT_FORMATS, STRUCTURE_FORMATS, type ExportFormat, type StructureFormat } from '../io/index.js';
 
 export const PrototypeEnum = Object.fromEntries(PROTOTYPES.map((p) => [p, p])) as { [K in Prototype]: K };
 registerEnumType(PrototypeEnum, {
   name: 'Prototype',
   description: 'Crystal prototype in its conventional cell: FCC (4 atoms), BCC (2), HCP (2, hexagonal), DIAMOND (8), SC (1).',
 });
+
+export const StructureFormatEnum = Object.fromEntries(STRUCTURE_FORMATS.map((f) => [f, f])) as { [K in StructureFormat]: K };
+registerEnumType(StructureFormatEnum, {
+  name: 'StructureFormat',
+  description: 'Structure file formats read by importStructures.',
+  valuesConfig: {
+    EXTXYZ: { description: 'Extended XYZ (ASE, QUIP): Lattice, Properties and pbc on the comment line; several frames allowed.' },
+    POSCAR: { description: 'VASP POSCAR or CONTCAR, VASP 4 or 5, Direct or Cartesian, with optional selective dynamics.' },
+    CIF: { description: 'Crystallographic Information File; sites are expanded by the listed symmetry operations.' },
+    LAMMPS_DATA: { description: 'LAMMPS data file in atom style atomic, orthogonal or triclinic box.' },
+  },
+});
+
+export const ExportFormatEnum = Object.fromEntries(EXPORT_FORMATS.map((f) => [f, f])) as { [K in ExportFormat]: K };
+registerEnumType(ExportFormatEnum, { name: 'ExportFormat', description: 'Structure file formats written by Structure.export.' });
 
 @ObjectType({ description: 'An atomic structure: a periodic crystal or a molecule. Lengths in Å.' })
 @Directive('@key(fields: "id")')
@@ -47,6 +63,9 @@ export class Structure {
 
   @Field(() => DateTimeScalar, { description: 'When the structure was stored.' })
   createdAt!: Date;
+
+  @Field(() => String, { nullable: true, description: 'File name given to importStructures, if any.' })
+  fileName?: string | null;
 }
 
 export const StructureConnection = ConnectionType('Structure', Structure);
