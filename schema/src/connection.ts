@@ -2,7 +2,7 @@ import { Directive, Field, Int, ObjectType, type ClassType } from 'type-graphql'
 
 import { badInput } from './errors.js';
 
-/** Relay-style page information shared by every connection; every subgraph resolves it, hence @shareable. */
+/** Relay-style page information shared by every connection. It is @shareable because every subgraph resolves it. */
 @ObjectType({ description: 'Position of a page within a cursor connection.' })
 @Directive('@shareable')
 export class PageInfo {
