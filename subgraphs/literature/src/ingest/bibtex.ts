@@ -11,7 +11,8 @@ type Creator = { lastName?: string; firstName?: string; name?: string };
  * venue; keywords the fields. Any parse error rejects the whole batch.
  */
 export function parseBibtex(content: string): PaperInput[] {
-  const library = parseBibtexLibrary(content);
+  // Titles are kept as written: the parser's sentence-casing would rewrite them.
+  const library = parseBibtexLibrary(content, { sentenceCase: false });
   if (library.errors.length > 0) {
     const first = library.errors[0];
     const line = Number(/at line (\d+)/.exec(first.error)?.[1] ?? lineOf(content, first.input ?? ''));
@@ -23,7 +24,8 @@ export function parseBibtex(content: string): PaperInput[] {
     const text = (name: string): string | null => {
       const value = fields[name];
       if (value == null) return null;
-      return Array.isArray(value) ? value.join(', ') : String(value);
+      // The parser can emit decomposed accents ("o" + U+0308); store the composed form.
+      return (Array.isArray(value) ? value.join(', ') : String(value)).normalize('NFC');
     };
     if (!entry.key) failAt(line, 'a BibTeX entry has no citation key; write it as @article{key, ...}.');
     const paper = emptyPaper(entry.key, line, 'BIBTEX');
@@ -33,7 +35,9 @@ export function parseBibtex(content: string): PaperInput[] {
     paper.year = parseYear(text('year') ?? text('date'));
     paper.venue = text('journal') ?? text('journaltitle') ?? text('booktitle') ?? text('publisher');
     paper.doi = cleanDoi(text('doi'));
-    paper.fields = Array.isArray(fields.keywords) ? (fields.keywords as string[]).map(String) : (text('keywords')?.split(/[,;]\s*/) ?? []);
+    paper.fields = Array.isArray(fields.keywords)
+      ? (fields.keywords as string[]).map((keyword) => String(keyword).normalize('NFC'))
+      : (text('keywords')?.split(/[,;]\s*/) ?? []);
     paper.metadata = { entryType: entry.type, ...(text('month') ? { month: Number(text('month')) || text('month') } : {}) };
     if (!paper.title.trim() && !paper.abstract.trim()) {
       failAt(line, `entry ${JSON.stringify(entry.key)} has no title and no abstract; give at least one.`);
@@ -43,8 +47,8 @@ export function parseBibtex(content: string): PaperInput[] {
 }
 
 function creatorName(creator: Creator): string {
-  if (creator.name) return creator.name;
-  return [creator.firstName, creator.lastName].filter(Boolean).join(' ');
+  if (creator.name) return creator.name.normalize('NFC');
+  return [creator.firstName, creator.lastName].filter(Boolean).join(' ').normalize('NFC');
 }
 
 function lineOf(content: string, needle: string): number {
