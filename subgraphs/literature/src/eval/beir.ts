@@ -6,7 +6,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { limitsFromEnv } from '../limits.js';
-import type { Fusion, SearchMode } from '../search/rank.js';
+import { DEFAULT_FUSION, type Fusion, type SearchMode } from '../search/rank.js';
 import { LiteratureService } from '../service.js';
 import { LiteratureStore } from '../store.js';
 import { mrrAt, ndcgAt, recallAt, type Judgments } from './metrics.js';
@@ -21,7 +21,7 @@ const { values } = parseArgs({
   options: {
     beir: { type: 'string' },
     split: { type: 'string' },
-    fusion: { type: 'string', default: 'RRF' },
+    fusion: { type: 'string', default: DEFAULT_FUSION },
     limit: { type: 'string' },
   },
 });

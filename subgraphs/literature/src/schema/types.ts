@@ -15,7 +15,7 @@ registerEnumType(IngestFormatEnum, {
 export const SearchModeEnum = Object.fromEntries(SEARCH_MODES.map((m) => [m, m])) as { [K in SearchMode]: K };
 registerEnumType(SearchModeEnum, {
   name: 'SearchMode',
-  description: 'BM25: term matching with title and body weights. DENSE: embedding similarity. HYBRID: both, fused by reciprocal rank.',
+  description: 'BM25: term matching with title and body weights. DENSE: embedding similarity. HYBRID: both, as a weighted sum of the max-normalized BM25 score and the cosine.',
 });
 
 @ObjectType({ description: 'A span of a paper\'s abstract, about 100 to 200 words of whole sentences.' })

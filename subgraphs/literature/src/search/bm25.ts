@@ -23,8 +23,11 @@ export interface Bm25Parameters {
   bodyB: number;
 }
 
-/** Tuned on the SciFact training split with `npm run eval` (see README). */
-export const DEFAULT_BM25: Bm25Parameters = { k1: 1.2, titleWeight: 1.0, bodyWeight: 1.0, titleB: 0.75, bodyB: 0.75 };
+/**
+ * k1 and b are the usual defaults. A title weight of 2 measured best on the
+ * SciFact training split (nDCG@10 0.700 against 0.697 with 1 and 0.692 with 0.5).
+ */
+export const DEFAULT_BM25: Bm25Parameters = { k1: 1.2, titleWeight: 2.0, bodyWeight: 1.0, titleB: 0.75, bodyB: 0.75 };
 
 interface Postings {
   slots: number[];

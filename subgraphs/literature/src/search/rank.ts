@@ -10,8 +10,14 @@ export type Fusion = 'RRF' | 'WEIGHTED';
 
 /** Reciprocal rank fusion constant (Cormack, Clarke and Büttcher, SIGIR 2009). */
 export const RRF_K = 60;
-/** WEIGHTED fusion: share of the max-normalized BM25 score; the rest is the cosine. */
-export const BM25_SHARE = 0.5;
+/**
+ * WEIGHTED measured better than RRF on the SciFact training split (hybrid
+ * nDCG@10 0.696 against 0.636 on 200 queries): the default embedding is much
+ * weaker than BM25 there, and RRF gives its ranks equal say.
+ */
+export const DEFAULT_FUSION: Fusion = 'WEIGHTED';
+/** WEIGHTED fusion: share of the max-normalized BM25 score, the rest is the cosine (0.55 measured best of 0.55 to 0.8). */
+export const BM25_SHARE = 0.55;
 
 export interface RankRequest {
   mode: SearchMode;
@@ -25,6 +31,8 @@ export interface RankRequest {
   /** Results wanted (offset + first); at most MAX_TOP_K for the dense part. */
   depth: number;
   fusion?: Fusion;
+  /** WEIGHTED fusion only: overrides BM25_SHARE. */
+  bm25Share?: number;
 }
 
 export interface RankedSlot {
@@ -59,7 +67,7 @@ export async function rankPapers(corpus: CorpusIndex, request: RankRequest): Pro
   if (request.mode === 'DENSE') {
     ranked = denseMatched.map(({ slot, similarity }) => ({ slot, score: 1 + toUnit(similarity), matched: true }));
   } else {
-    ranked = fuse(bm25Order, denseMatched, request.fusion ?? 'RRF');
+    ranked = fuse(bm25Order, denseMatched, request.fusion ?? DEFAULT_FUSION, request.bm25Share ?? BM25_SHARE);
   }
   ranked = ranked.slice(0, request.depth);
 
@@ -130,7 +138,7 @@ function clientMatrix(corpus: CorpusIndex, candidates: Int32Array): { base: Floa
  * bm25 / max bm25 + (1 − BM25_SHARE) · cosine mapped to [0, 1], where a
  * paper outside the dense top list takes the lowest cosine seen.
  */
-function fuse(bm25Order: [number, number][], dense: Neighbour[], fusion: Fusion): RankedSlot[] {
+function fuse(bm25Order: [number, number][], dense: Neighbour[], fusion: Fusion, bm25Share: number): RankedSlot[] {
   const fused = new Map<number, number>();
   if (fusion === 'RRF') {
     bm25Order.forEach(([slot], rank) => fused.set(slot, 1 / (RRF_K + rank + 1)));
@@ -142,7 +150,7 @@ function fuse(bm25Order: [number, number][], dense: Neighbour[], fusion: Fusion)
     const cosine = new Map(dense.map(({ slot, similarity }) => [slot, toUnit(similarity)]));
     const floor = dense.length ? toUnit(dense[dense.length - 1].similarity) : 0;
     for (const [slot, score] of bm25Order) {
-      fused.set(slot, BM25_SHARE * (score / maxBm25) + (1 - BM25_SHARE) * (cosine.get(slot) ?? floor));
+      fused.set(slot, bm25Share * (score / maxBm25) + (1 - bm25Share) * (cosine.get(slot) ?? floor));
     }
   }
   return [...fused.entries()]
