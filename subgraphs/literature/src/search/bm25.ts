@@ -11,8 +11,8 @@
  * query weight of term t (1 for the question, less for earlier turns).
  *
  * NOTE: this is our own index because DuckDB's fts extension is not bundled
- * with @duckdb/node-api 1.5 and cannot be installed without a network; it also
- * has no per-field weights. The index lives in memory and is rebuilt from
+ * with @duckdb/node-api 1.5 and cannot be installed without a network. Its
+ * BM25 also has no per-field weights. The index lives in memory and is rebuilt from
  * the papers table when the subgraph opens.
  */
 export interface Bm25Parameters {

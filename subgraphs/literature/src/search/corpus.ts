@@ -9,7 +9,7 @@ import { HashedNgramEmbedder } from './embedder.js';
  */
 export const DEFAULT_DIM = 1024;
 
-/** What the in-memory index keeps of each paper. */
+/** Fields of a paper kept by the in-memory index. */
 export interface IndexedPaper {
   id: string;
   title: string;
@@ -104,7 +104,7 @@ export class CorpusIndex {
     return this.papers[slot] ?? null;
   }
 
-  /** The default embeddings of all slots, row-major slotCount × dim (dead rows included). */
+  /** Returns the default embeddings of all slots, row-major slotCount × dim (dead rows included, zeroed). */
   embeddingMatrix(): Float32Array {
     return this.embeddings.subarray(0, this.papers.length * this.embedder.dim);
   }

@@ -5,7 +5,7 @@ import type { CorpusIndex } from './corpus.js';
 export type SearchMode = 'BM25' | 'DENSE' | 'HYBRID';
 export const SEARCH_MODES: readonly SearchMode[] = ['BM25', 'DENSE', 'HYBRID'];
 
-/** How HYBRID combines the two rankings. */
+/** Fusion method of HYBRID searches. */
 export type Fusion = 'RRF' | 'WEIGHTED';
 
 /** Reciprocal rank fusion constant (Cormack, Clarke and Büttcher, SIGIR 2009). */
@@ -13,7 +13,7 @@ export const RRF_K = 60;
 /**
  * WEIGHTED measured better than RRF on the SciFact training split (hybrid
  * nDCG@10 0.696 against 0.636 on 200 queries): the default embedding is much
- * weaker than BM25 there, and RRF gives its ranks equal say.
+ * weaker than BM25 there, and RRF gives its ranks equal weight.
  */
 export const DEFAULT_FUSION: Fusion = 'WEIGHTED';
 /** WEIGHTED fusion: share of the max-normalized BM25 score, the rest is the cosine (0.55 measured best of 0.55 to 0.8). */
@@ -38,9 +38,9 @@ export interface RankRequest {
 export interface RankedSlot {
   slot: number;
   /**
-   * BM25: the BM25F score. DENSE and HYBRID: a rank score in [0, 2], where
-   * papers that contain a query term get 1 + s and the others s, with s in
-   * [0, 1] the cosine mapped to [0, 1] (DENSE) or the fused score (HYBRID).
+   * BM25: the BM25F score. DENSE and HYBRID: a rank score in [0, 2]. Papers
+   * that contain a query term get 1 + s and the others s, where s in [0, 1]
+   * is the cosine mapped to [0, 1] (DENSE) or the fused score (HYBRID).
    */
   score: number;
   matched: boolean;
@@ -48,8 +48,8 @@ export interface RankedSlot {
 
 /**
  * Ranks the live papers that pass `accept`. In every mode a paper that
- * contains a query term ranks above every paper that contains none: BM25
- * returns only matching papers, and DENSE and HYBRID rank the matching ones
+ * contains a query term ranks above every paper that contains none. BM25
+ * returns only matching papers. DENSE and HYBRID rank the matching ones
  * first and fill the rest of the depth with the nearest non-matching ones.
  */
 export async function rankPapers(corpus: CorpusIndex, request: RankRequest): Promise<RankedSlot[]> {
