@@ -19,9 +19,11 @@ export interface SubgraphModule {
 /** Loads the subgraph packages in port order (materials, literature, memory, data). */
 export async function loadSubgraphModules(): Promise<SubgraphModule[]> {
   const materials = await import('@scifed/materials');
+  const literature = await import('@scifed/literature');
   const memory = await import('@scifed/memory');
   return [
     { name: 'materials', buildSchema: materials.buildMaterialsSchema, create: materials.createMaterialsSubgraph },
+    { name: 'literature', buildSchema: literature.buildLiteratureSchema, create: literature.createLiteratureSubgraph },
     { name: 'memory', buildSchema: memory.buildMemorySchema, create: memory.createMemorySubgraph },
   ];
 }
