@@ -19,7 +19,9 @@ export interface SubgraphModule {
 /** Loads the subgraph packages in port order (materials, literature, memory, data). */
 export async function loadSubgraphModules(): Promise<SubgraphModule[]> {
   const materials = await import('@scifed/materials');
+  const data = await import('@scifed/data');
   return [
     { name: 'materials', buildSchema: materials.buildMaterialsSchema, create: materials.createMaterialsSubgraph },
+    { name: 'data', buildSchema: data.buildDataSchema, create: data.createDataSubgraph },
   ];
 }
