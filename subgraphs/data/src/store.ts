@@ -8,6 +8,7 @@ import {
   FLOAT,
   INTEGER,
   listValue,
+  StatementType,
   TIMESTAMP,
   VARCHAR,
   type DuckDBConnection,
@@ -25,6 +26,19 @@ export interface TableRecord extends TableSpec {
   materialColumns: string[];
   rowCount: number;
   createdAt: Date;
+}
+
+/** Rows of a read-only statement, as DuckDB values. */
+export interface ReadOnlyResult {
+  names: string[];
+  types: DuckDBType[];
+  rows: DuckDBValue[][];
+  truncated: boolean;
+}
+
+/** DuckDB rejected a user's statement: report its message as bad input. */
+function userError(error: Error): never {
+  throw new InputError(`query failed: ${error.message}`);
 }
 
 /** A row reached from a `Material`: the table, the linked column and the row as JSON. */
@@ -338,6 +352,66 @@ export class DataStore {
       byFormula.set(link.formula, entry);
     }
     return formulas.map((formula) => byFormula.get(formula) ?? { records: [], total: 0 });
+  }
+
+  // ---- read-only SQL ----
+
+  /**
+   * Runs one user statement read-only: it must parse as exactly one SELECT
+   * (WITH ... SELECT included), runs inside a READ ONLY transaction that is
+   * rolled back, on an instance without file, network or extension access.
+   * Reads at most `maxRows + 1` rows to learn whether more exist, and
+   * interrupts the statement after `timeoutMs`.
+   */
+  async runReadOnly(sql: string, params: DuckDBValue[], options: { maxRows: number; timeoutMs: number }): Promise<ReadOnlyResult> {
+    this.db.queryCount++;
+    const connection = await this.db.connect();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      connection.interrupt();
+    }, options.timeoutMs);
+    try {
+      await connection.run('BEGIN TRANSACTION READ ONLY');
+      const extracted = await connection.extractStatements(sql).catch(userError);
+      if (extracted.count !== 1) {
+        throw new InputError(`query must be exactly one statement, found ${extracted.count}; send statements one at a time.`);
+      }
+      const prepared = await extracted.prepare(0).catch(userError);
+      if (prepared.statementType !== StatementType.SELECT) {
+        throw new InputError(`query must be a read-only SELECT or WITH statement, got a ${StatementType[prepared.statementType]} statement.`);
+      }
+      if (prepared.parameterCount !== params.length) {
+        throw new InputError(`query has ${prepared.parameterCount} parameters ($1, $2, ...), but params has ${params.length} values.`);
+      }
+      if (params.length > 0) prepared.bind(params);
+
+      const result = await prepared.stream().catch(userError);
+      const rows: DuckDBValue[][] = [];
+      let truncated = false;
+      for (;;) {
+        const chunk = await result.fetchChunk().catch(userError);
+        if (!chunk || chunk.rowCount === 0) break;
+        for (const row of chunk.getRows()) {
+          if (rows.length === options.maxRows) {
+            truncated = true;
+            break;
+          }
+          rows.push(row);
+        }
+        if (truncated) break;
+      }
+      return { names: result.columnNames(), types: result.columnTypes(), rows, truncated };
+    } catch (error) {
+      if (timedOut) {
+        throw new InputError(`query was interrupted after ${options.timeoutMs} ms (SCIFED_SQL_TIMEOUT_MS); add a filter or a LIMIT.`, 'LIMIT_EXCEEDED');
+      }
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      await connection.run('ROLLBACK').catch(() => undefined);
+      connection.closeSync();
+    }
   }
 
   // ---- helpers ----

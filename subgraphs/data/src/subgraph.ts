@@ -3,6 +3,7 @@ import { buildFederatedSchema, type BuiltSubgraph } from '@scifed/schema';
 import { createContext, type DataContext } from './context.js';
 import { limitsFromEnv } from './limits.js';
 import { MaterialResolver } from './resolvers/material.js';
+import { SqlResolver } from './resolvers/sql.js';
 import { TableResolver } from './resolvers/table.js';
 import { Material } from './schema/types.js';
 import { DataStore } from './store.js';
@@ -11,7 +12,7 @@ import { TableService } from './tables/service.js';
 /** The data subgraph schema (no store needed; used to print the SDL). */
 export function buildDataSchema(): BuiltSubgraph {
   return buildFederatedSchema({
-    resolvers: [TableResolver, MaterialResolver],
+    resolvers: [TableResolver, MaterialResolver, SqlResolver],
     orphanedTypes: [Material],
     referenceResolvers: {
       Table: {

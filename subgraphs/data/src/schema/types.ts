@@ -130,3 +130,27 @@ export class Material {
   @Field(() => String, { description: 'Reduced formula: elements in alphabetical order with counts, count 1 omitted (e.g. "Cu", "AlNi3").' })
   formula!: string;
 }
+
+@ObjectType({ description: 'A result column of a SQL query.' })
+export class SqlColumn {
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String, { description: 'DuckDB type, e.g. BIGINT, TIMESTAMP, FLOAT[384].' })
+  type!: string;
+}
+
+@ObjectType({ description: 'Rows of a read-only SQL query.' })
+export class SqlResult {
+  @Field(() => [SqlColumn])
+  columns!: SqlColumn[];
+
+  @Field(() => [[JSONScalar]], {
+    nullable: 'items',
+    description: 'Rows as arrays in column order. BIGINT past 2^53 is a string, timestamps are ISO 8601 UTC, NULLs inside lists are kept.',
+  })
+  rows!: unknown[][];
+
+  @Field(() => Boolean, { description: 'True when the query had more rows than SCIFED_SQL_MAX_ROWS and only that many were returned.' })
+  truncated!: boolean;
+}
