@@ -2,3 +2,6 @@
 // Every kernel reads and writes the scratch arena by byte offset; the host
 // side in compute/src/wasm.ts owns the layout of each call.
 export { arenaBase, arenaReserve } from './arena';
+export { vectorSearch } from './vectors';
+export { attentionSelect, attentionReadout } from './attention';
+export { streamSum } from './bandwidth';

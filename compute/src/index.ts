@@ -3,3 +3,7 @@
 export * from './errors.js';
 export * from './backend.js';
 export { gpuContext, gpuUnavailableReason, releaseGpu } from './webgpu.js';
+export { searchVectors, searchVectorsInt8, quantizeInt8, MAX_TOP_K, GPU_WORK_THRESHOLD } from './vectors/index.js';
+export type { VectorMetric, VectorSearchOptions, Int8VectorSearchOptions, VectorSearchResult, RowIds, QuantizedVectors } from './vectors/index.js';
+export { sparseAttention, encodeHalf, decodeHalf } from './attention/index.js';
+export type { SparseAttentionOptions, SparseAttentionResult, TokenStorage } from './attention/index.js';
