@@ -3,6 +3,8 @@ import DataLoader from 'dataloader';
 import type { DataLimits } from './limits.js';
 import type { DataStore, MaterialRowRecord, TableRecord } from './store.js';
 import type { TableService } from './tables/service.js';
+import type { VectorIndexes } from './vectors/indexes.js';
+import type { VectorSearch } from './vectors/search.js';
 
 export interface RowPageKey {
   formula: string;
@@ -11,10 +13,7 @@ export interface RowPageKey {
 }
 
 /** Per-request state: the services and DataLoaders that batch entity lookups. */
-export interface DataContext {
-  store: DataStore;
-  tables: TableService;
-  limits: DataLimits;
+export interface DataContext extends DataServices {
   tableByName: DataLoader<string, TableRecord | null>;
   rowsByFormula: DataLoader<RowPageKey, { records: MaterialRowRecord[]; total: number }, string>;
 }
@@ -23,6 +22,8 @@ export interface DataServices {
   store: DataStore;
   tables: TableService;
   limits: DataLimits;
+  vectors: VectorIndexes;
+  search: VectorSearch;
 }
 
 /** Builds a fresh context; one per request, so loaders never cache across requests. */

@@ -3,6 +3,7 @@ import {
   BIGINT,
   BOOLEAN,
   DOUBLE,
+  DuckDBArrayValue,
   DuckDBDataChunk,
   DuckDBInstance,
   FLOAT,
@@ -80,7 +81,32 @@ CREATE TABLE IF NOT EXISTS ${META}.material_keys (
   formula VARCHAR NOT NULL
 );
 CREATE INDEX IF NOT EXISTS material_keys_formula ON ${META}.material_keys (formula);
+CREATE TABLE IF NOT EXISTS ${META}.vector_indexes (
+  table_name VARCHAR NOT NULL,
+  column_name VARCHAR NOT NULL,
+  config JSON NOT NULL,           -- metric, connectivity, expansions, quantization
+  created_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+  PRIMARY KEY (table_name, column_name)
+);
 `;
+
+/**
+ * SQL for a row's vector-index label: DuckDB's 64-bit hash of the primary
+ * key, shifted to 63 bits so it binds as BIGINT. The same key always gets the
+ * same label, so an index file stays valid across restarts; should a DuckDB
+ * upgrade change hash(), the checksum changes too and the index is rebuilt.
+ */
+export function labelSql(table: TableSpec): string {
+  return `(hash(${quoteIdentifier(table.primaryKey)}) >> 1)::BIGINT`;
+}
+
+/** A vector index as the catalog records it. */
+export interface VectorIndexRecord {
+  table: string;
+  column: string;
+  config: Record<string, unknown>;
+  createdAt: Date;
+}
 
 /** DuckDB's vector size: the most rows one data chunk holds. */
 const CHUNK_ROWS = 2048;
@@ -412,6 +438,125 @@ export class DataStore {
       await connection.run('ROLLBACK').catch(() => undefined);
       connection.closeSync();
     }
+  }
+
+  // ---- vector indexes ----
+
+  async vectorIndexes(): Promise<VectorIndexRecord[]> {
+    const rows = await this.db.query<{ table_name: string; column_name: string; config: string; created_at: Date }>(
+      `SELECT * FROM ${META}.vector_indexes ORDER BY table_name, column_name`,
+    );
+    return rows.map((row) => ({ table: row.table_name, column: row.column_name, config: JSON.parse(row.config), createdAt: row.created_at }));
+  }
+
+  async saveVectorIndex(table: string, column: string, config: Record<string, unknown>): Promise<VectorIndexRecord> {
+    await this.db.query(`INSERT OR REPLACE INTO ${META}.vector_indexes (table_name, column_name, config) VALUES ($1, $2, $3)`, [
+      table,
+      column,
+      JSON.stringify(config),
+    ]);
+    const [record] = (await this.vectorIndexes()).filter((r) => r.table === table && r.column === column);
+    return record;
+  }
+
+  async deleteVectorIndexes(table: string, column?: string): Promise<number> {
+    const rows = await this.db.query(
+      `DELETE FROM ${META}.vector_indexes WHERE table_name = $1 AND ($2::VARCHAR IS NULL OR column_name = $2) RETURNING table_name`,
+      [table, column ?? null],
+    );
+    return rows.length;
+  }
+
+  /** Row count and an order-independent checksum of (key, vector) over rows with a vector. */
+  async vectorChecksum(table: TableSpec, column: string): Promise<{ count: number; checksum: string }> {
+    const [row] = await this.db.query<{ count: bigint; checksum: string }>(
+      `SELECT count(*) AS count, coalesce(bit_xor(hash(${quoteIdentifier(table.primaryKey)}, ${quoteIdentifier(column)})), 0)::VARCHAR AS checksum
+       FROM main.${quoteIdentifier(table.name)} WHERE ${quoteIdentifier(column)} IS NOT NULL`,
+    );
+    return { count: Number(row.count), checksum: row.checksum };
+  }
+
+  /**
+   * Streams (label, key, vector) of every row with a vector, in chunks of up
+   * to 2048 rows; `vectors` is row-major rows × dim float32.
+   */
+  async scanVectors(
+    table: TableSpec,
+    column: ColumnSpec,
+    onChunk: (labels: bigint[], keys: string[], vectors: Float32Array) => void,
+  ): Promise<void> {
+    this.db.queryCount++;
+    const connection = await this.db.connect();
+    try {
+      const result = await connection.stream(
+        `SELECT ${labelSql(table)} AS label, CAST(${quoteIdentifier(table.primaryKey)} AS VARCHAR) AS key, ${quoteIdentifier(column.name)} AS v
+         FROM main.${quoteIdentifier(table.name)} WHERE ${quoteIdentifier(column.name)} IS NOT NULL`,
+      );
+      const dim = column.dimension!;
+      for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+        const n = chunk.rowCount;
+        const labelVector = chunk.getColumnVector(0);
+        const keyVector = chunk.getColumnVector(1);
+        const vectorColumn = chunk.getColumnVector(2);
+        const labels: bigint[] = [];
+        const keys: string[] = [];
+        const vectors = new Float32Array(n * dim);
+        for (let i = 0; i < n; i++) {
+          labels.push(labelVector.getItem(i) as bigint);
+          keys.push(keyVector.getItem(i) as string);
+          vectors.set((vectorColumn.getItem(i) as DuckDBArrayValue).items as number[], i * dim);
+        }
+        onChunk(labels, keys, vectors);
+      }
+    } finally {
+      connection.closeSync();
+    }
+  }
+
+  /** Labels of keys given as text, computed the way labelSql computes them from the stored key. */
+  async labelsOfKeys(table: TableSpec, keys: string[]): Promise<bigint[]> {
+    if (keys.length === 0) return [];
+    const keyType = table.columns.find((c) => c.name === table.primaryKey)!.type;
+    const rows = await this.db.query<{ label: bigint }>(
+      `SELECT (hash(CAST(k AS ${keyType})) >> 1)::BIGINT AS label FROM (SELECT unnest($1) AS k, generate_subscripts($1, 1) AS i) ORDER BY i`,
+      [listValue(keys)],
+    );
+    return rows.map((row) => row.label);
+  }
+
+  /**
+   * Labels of rows with a vector in `column` that pass a user filter, run
+   * in the read-only sandbox (the filter is user SQL). With `among`, only
+   * those labels are tested. At most `maxRows` labels are returned.
+   */
+  async labelsWhere(
+    table: TableSpec,
+    column: string,
+    filter: { where: string; params: DuckDBValue[] },
+    options: { among?: bigint[]; maxRows: number; timeoutMs: number },
+  ): Promise<{ labels: bigint[]; truncated: boolean }> {
+    const params = [...filter.params];
+    let among = '';
+    if (options.among) {
+      params.push(listValue(options.among));
+      among = ` AND ${labelSql(table)} IN (SELECT unnest($${params.length}))`;
+    }
+    const result = await this.runReadOnly(
+      `SELECT ${labelSql(table)} AS label FROM main.${quoteIdentifier(table.name)} WHERE ${quoteIdentifier(column)} IS NOT NULL AND (${filter.where})${among}`,
+      params,
+      { maxRows: options.maxRows, timeoutMs: options.timeoutMs },
+    );
+    return { labels: result.rows.map((row) => row[0] as bigint), truncated: result.truncated };
+  }
+
+  /** Rows with a vector in `column` that pass a user filter (sandboxed like labelsWhere). */
+  async countWhere(table: TableSpec, column: string, filter: { where: string; params: DuckDBValue[] }, timeoutMs: number): Promise<number> {
+    const result = await this.runReadOnly(
+      `SELECT count(*) FROM main.${quoteIdentifier(table.name)} WHERE ${quoteIdentifier(column)} IS NOT NULL AND (${filter.where})`,
+      filter.params,
+      { maxRows: 1, timeoutMs },
+    );
+    return Number(result.rows[0][0]);
   }
 
   // ---- helpers ----

@@ -1,8 +1,10 @@
 import { ConnectionType, DateTimeScalar, JSONScalar } from '@scifed/schema';
-import { Directive, Field, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Directive, Field, Float, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 
 import { COLUMN_TYPES, type ColumnType } from '../tables/columns.js';
 import { IMPORT_FORMATS, type ConflictAction, type ImportFormat } from '../tables/service.js';
+import { QUANTIZATIONS, VECTOR_METRICS, type Quantization, type VectorMetricName } from '../vectors/indexes.js';
+import { SEARCH_STRATEGIES, type SearchStrategy } from '../vectors/search.js';
 
 function enumOf<T extends string>(values: readonly T[]): { [K in T]: K } {
   return Object.fromEntries(values.map((v) => [v, v])) as { [K in T]: K };
@@ -153,4 +155,125 @@ export class SqlResult {
 
   @Field(() => Boolean, { description: 'True when the query had more rows than SCIFED_SQL_MAX_ROWS and only that many were returned.' })
   truncated!: boolean;
+}
+
+export const VectorMetricEnum = enumOf(VECTOR_METRICS);
+registerEnumType(VectorMetricEnum, {
+  name: 'VectorMetric',
+  description: 'COSINE: distance 1 − cos θ. L2: Euclidean distance. IP: distance −q·v (largest inner product first).',
+});
+
+export const QuantizationEnum = enumOf(QUANTIZATIONS);
+registerEnumType(QuantizationEnum, { name: 'Quantization', description: 'Scalar type of the vectors inside the HNSW graph: float32, float16 or int8.' });
+
+export const SearchStrategyEnum = enumOf(SEARCH_STRATEGIES);
+registerEnumType(SearchStrategyEnum, {
+  name: 'SearchStrategy',
+  description:
+    'HNSW: the graph without a filter. HNSW_FILTERED: the graph, over-fetching until k rows pass the filter. EXACT: every row, exactly. EXACT_FILTERED: exactly, over the rows that pass the filter.',
+});
+
+@InputType({ description: 'An HNSW index over a VECTOR column (usearch).' })
+export class CreateVectorIndexInput {
+  @Field(() => String)
+  table!: string;
+
+  @Field(() => String)
+  column!: string;
+
+  @Field(() => VectorMetricEnum, { defaultValue: 'COSINE' })
+  metric!: VectorMetricName;
+
+  @Field(() => Int, { nullable: true, description: 'Graph edges per node (HNSW M); default 16.' })
+  connectivity?: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Candidate list size while inserting (efConstruction); default 128.' })
+  expansionAdd?: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Candidate list size while searching (ef); default 64.' })
+  expansionSearch?: number | null;
+
+  @Field(() => QuantizationEnum, { nullable: true, description: 'Default F32.' })
+  quantization?: Quantization | null;
+}
+
+@ObjectType({ description: 'An HNSW index over a VECTOR column, kept in step with the rows.' })
+export class VectorIndex {
+  @Field(() => String)
+  table!: string;
+
+  @Field(() => String)
+  column!: string;
+
+  @Field(() => Int)
+  dimension!: number;
+
+  @Field(() => VectorMetricEnum)
+  metric!: VectorMetricName;
+
+  @Field(() => Int)
+  connectivity!: number;
+
+  @Field(() => Int)
+  expansionAdd!: number;
+
+  @Field(() => Int)
+  expansionSearch!: number;
+
+  @Field(() => QuantizationEnum)
+  quantization!: Quantization;
+
+  @Field(() => Int, { description: 'Rows in the index (rows whose vector is not NULL).' })
+  size!: number;
+
+  @Field(() => Float, { description: 'Seconds the last full build took; 0 when the index was loaded from its file.' })
+  buildSeconds!: number;
+}
+
+@InputType({ description: 'A k-nearest-neighbour search over a VECTOR column, optionally filtered by SQL.' })
+export class VectorSearchInput {
+  @Field(() => String)
+  table!: string;
+
+  @Field(() => String)
+  column!: string;
+
+  @Field(() => [Float], { description: 'Query vector; its length must equal the column dimension.' })
+  vector!: number[];
+
+  @Field(() => Int)
+  k!: number;
+
+  @Field(() => String, { nullable: true, description: 'SQL boolean expression over the table columns, e.g. "category = $1 AND mass > $2"; it runs read-only like sql.' })
+  where?: string | null;
+
+  @Field(() => [JSONScalar], { nullable: true, description: 'Positional parameters of where ($1, $2, ...).' })
+  params?: unknown[] | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Force exact search.' })
+  exact?: boolean | null;
+}
+
+@ObjectType({ description: 'A row found by vector or hybrid search.' })
+export class SearchHitType {
+  @Field(() => String, { description: 'Primary key of the row, as a string.' })
+  key!: string;
+
+  @Field(() => Float, { description: 'Vector distance under the index metric (vectorSearch), or the fused score, larger first (hybridSearch).' })
+  distance!: number;
+
+  @Field(() => JSONScalar, { description: 'The row without its VECTOR columns.' })
+  row!: Record<string, unknown>;
+}
+
+@ObjectType({ description: 'Nearest rows, nearest first, and the plan that found them.' })
+export class VectorSearchResult {
+  @Field(() => [SearchHitType])
+  hits!: SearchHitType[];
+
+  @Field(() => SearchStrategyEnum)
+  strategy!: SearchStrategy;
+
+  @Field(() => Int, { description: 'Rows with a vector that pass the filter (all indexed rows without a filter).' })
+  candidates!: number;
 }
