@@ -4,6 +4,7 @@ import type { DataLimits } from './limits.js';
 import type { DataStore, MaterialRowRecord, TableRecord } from './store.js';
 import type { TableService } from './tables/service.js';
 import type { VectorIndexes } from './vectors/indexes.js';
+import type { HybridSearch } from './vectors/hybrid.js';
 import type { VectorSearch } from './vectors/search.js';
 
 export interface RowPageKey {
@@ -24,6 +25,7 @@ export interface DataServices {
   limits: DataLimits;
   vectors: VectorIndexes;
   search: VectorSearch;
+  hybrid: HybridSearch;
 }
 
 /** Builds a fresh context; one per request, so loaders never cache across requests. */

@@ -513,6 +513,23 @@ export class DataStore {
     }
   }
 
+  /** Streams (label, key, text) of every row of a column, for building a BM25 index. */
+  async scanText(table: TableSpec, column: string, onRow: (label: bigint, key: string, text: string | null) => void): Promise<void> {
+    this.db.queryCount++;
+    const connection = await this.db.connect();
+    try {
+      const result = await connection.stream(
+        `SELECT ${labelSql(table)} AS label, CAST(${quoteIdentifier(table.primaryKey)} AS VARCHAR) AS key, CAST(${quoteIdentifier(column)} AS VARCHAR) AS text
+         FROM main.${quoteIdentifier(table.name)}`,
+      );
+      for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+        for (const [label, key, text] of chunk.getRows()) onRow(label as bigint, key as string, text as string | null);
+      }
+    } finally {
+      connection.closeSync();
+    }
+  }
+
   /** Labels of keys given as text, computed the way labelSql computes them from the stored key. */
   async labelsOfKeys(table: TableSpec, keys: string[]): Promise<bigint[]> {
     if (keys.length === 0) return [];

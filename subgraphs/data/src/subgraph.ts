@@ -10,6 +10,7 @@ import { Material } from './schema/types.js';
 import { DataStore } from './store.js';
 import { TableService } from './tables/service.js';
 import { VectorIndexes } from './vectors/indexes.js';
+import { HybridSearch } from './vectors/hybrid.js';
 import { VectorSearch } from './vectors/search.js';
 
 /** The data subgraph schema (no store needed; used to print the SDL). */
@@ -47,7 +48,9 @@ export async function createDataSubgraph(options: { dataDir?: string } = {}): Pr
   tables.addListener(vectors);
   await vectors.openAll();
   const search = new VectorSearch(store, vectors, limits);
-  const services = { store, tables, limits, vectors, search };
+  const hybrid = new HybridSearch(store, search, limits);
+  tables.addListener(hybrid);
+  const services = { store, tables, limits, vectors, search, hybrid };
   return {
     name: 'data',
     ...buildDataSchema(),

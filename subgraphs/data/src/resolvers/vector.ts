@@ -1,7 +1,15 @@
 import { Arg, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 
 import type { DataContext } from '../context.js';
-import { CreateVectorIndexInput, Table, VectorIndex, VectorSearchInput, VectorSearchResult } from '../schema/types.js';
+import {
+  CreateVectorIndexInput,
+  HybridSearchInput,
+  HybridSearchResult,
+  Table,
+  VectorIndex,
+  VectorSearchInput,
+  VectorSearchResult,
+} from '../schema/types.js';
 import type { TableRecord } from '../store.js';
 import { DEFAULT_INDEX_CONFIG, type ColumnIndex } from '../vectors/indexes.js';
 
@@ -34,6 +42,14 @@ export class VectorResolver {
     const outcome = await ctx.search.search(table, input);
     const rows = await ctx.store.rowsByKeys(table, outcome.hits.map((hit) => hit.key), scalarColumns(table));
     return { ...outcome, hits: outcome.hits.map((hit, i) => ({ ...hit, row: rows[i] ?? {} })) };
+  }
+
+  @Query(() => HybridSearchResult, { description: 'BM25 over a text column fused with vector similarity, by reciprocal rank or weighted scores.' })
+  async hybridSearch(@Arg('input', () => HybridSearchInput) input: HybridSearchInput, @Ctx() ctx: DataContext): Promise<HybridSearchResult> {
+    const table = await ctx.tables.requireTable(input.table);
+    const { hits, vectorStrategy } = await ctx.hybrid.search(table, input);
+    const rows = await ctx.store.rowsByKeys(table, hits.map((hit) => hit.key), scalarColumns(table));
+    return { vectorStrategy, hits: hits.map((hit, i) => ({ ...hit, row: rows[i] ?? {} })) };
   }
 
   @FieldResolver(() => [VectorIndex], { description: 'HNSW indexes over this table’s VECTOR columns.' })

@@ -4,6 +4,7 @@ import { Directive, Field, Float, InputType, Int, ObjectType, registerEnumType }
 import { COLUMN_TYPES, type ColumnType } from '../tables/columns.js';
 import { IMPORT_FORMATS, type ConflictAction, type ImportFormat } from '../tables/service.js';
 import { QUANTIZATIONS, VECTOR_METRICS, type Quantization, type VectorMetricName } from '../vectors/indexes.js';
+import { FUSIONS, type Fusion } from '../vectors/hybrid.js';
 import { SEARCH_STRATEGIES, type SearchStrategy } from '../vectors/search.js';
 
 function enumOf<T extends string>(values: readonly T[]): { [K in T]: K } {
@@ -276,4 +277,85 @@ export class VectorSearchResult {
 
   @Field(() => Int, { description: 'Rows with a vector that pass the filter (all indexed rows without a filter).' })
   candidates!: number;
+}
+
+export const FusionEnum = enumOf(FUSIONS);
+registerEnumType(FusionEnum, {
+  name: 'Fusion',
+  description: 'RRF: Σ weight / (60 + rank), ranks from 1. WEIGHTED: Σ weight × score, with BM25 scores and negated distances each min-max normalised to [0, 1].',
+});
+
+@InputType({ description: 'Weights of the two lists in hybrid search; default 1 and 1.' })
+export class HybridWeightsInput {
+  @Field(() => Float)
+  text!: number;
+
+  @Field(() => Float)
+  vector!: number;
+}
+
+@InputType({ description: 'BM25 over a text column fused with vector similarity.' })
+export class HybridSearchInput {
+  @Field(() => String)
+  table!: string;
+
+  @Field(() => String, { description: 'VARCHAR or JSON column scored by BM25 (k1 = 1.2, b = 0.75).' })
+  textColumn!: string;
+
+  @Field(() => String, { description: 'Query text; lower-cased runs of letters and digits are the terms.' })
+  query!: string;
+
+  @Field(() => String, { description: 'Indexed VECTOR column.' })
+  vectorColumn!: string;
+
+  @Field(() => [Float])
+  vector!: number[];
+
+  @Field(() => Int)
+  k!: number;
+
+  @Field(() => String, { nullable: true, description: 'SQL filter applied to both lists, as in vectorSearch.' })
+  where?: string | null;
+
+  @Field(() => [JSONScalar], { nullable: true })
+  params?: unknown[] | null;
+
+  @Field(() => FusionEnum, { nullable: true, defaultValue: 'RRF' })
+  fusion?: Fusion | null;
+
+  @Field(() => HybridWeightsInput, { nullable: true })
+  weights?: HybridWeightsInput | null;
+}
+
+@ObjectType({ description: 'A row found by hybrid search, with its place in each list.' })
+export class HybridHitType {
+  @Field(() => String)
+  key!: string;
+
+  @Field(() => Float, { description: 'Fused score, larger first.' })
+  score!: number;
+
+  @Field(() => Int, { nullable: true, description: 'Rank in the BM25 list (from 1); null when the row was not in it.' })
+  textRank!: number | null;
+
+  @Field(() => Float, { nullable: true })
+  textScore!: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Rank in the vector list (from 1); null when the row was not in it.' })
+  vectorRank!: number | null;
+
+  @Field(() => Float, { nullable: true })
+  vectorDistance!: number | null;
+
+  @Field(() => JSONScalar, { description: 'The row without its VECTOR columns.' })
+  row!: Record<string, unknown>;
+}
+
+@ObjectType({ description: 'Hybrid search hits, best first.' })
+export class HybridSearchResult {
+  @Field(() => [HybridHitType])
+  hits!: HybridHitType[];
+
+  @Field(() => SearchStrategyEnum, { description: 'Plan of the vector list.' })
+  vectorStrategy!: SearchStrategy;
 }
