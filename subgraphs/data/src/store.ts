@@ -312,9 +312,11 @@ export class DataStore {
   async rowsByKeys(table: TableRecord, keys: readonly string[], columns?: readonly string[]): Promise<(Record<string, unknown> | null)[]> {
     if (keys.length === 0) return [];
     const keyColumn = quoteIdentifier(table.primaryKey);
+    // Comparing typed keys lets DuckDB probe the primary-key index instead of casting every row.
+    const keyType = table.columns.find((c) => c.name === table.primaryKey)!.type;
     const select = columns ? columns.map(quoteIdentifier).join(', ') : '*';
     const rows = await this.readJson(
-      `SELECT CAST(${keyColumn} AS VARCHAR) AS __key, ${select} FROM main.${quoteIdentifier(table.name)} WHERE CAST(${keyColumn} AS VARCHAR) IN (SELECT unnest($1))`,
+      `SELECT CAST(${keyColumn} AS VARCHAR) AS __key, ${select} FROM main.${quoteIdentifier(table.name)} WHERE ${keyColumn} IN (SELECT TRY_CAST(unnest($1) AS ${keyType}))`,
       [listValue([...keys])],
     );
     const byKey = new Map(rows.map(({ __key, ...row }) => [String(__key), row]));
@@ -389,7 +391,7 @@ export class DataStore {
    * Reads at most `maxRows + 1` rows to learn whether more exist, and
    * interrupts the statement after `timeoutMs`.
    */
-  async runReadOnly(sql: string, params: DuckDBValue[], options: { maxRows: number; timeoutMs: number }): Promise<ReadOnlyResult> {
+  async runReadOnly(sql: string, params: DuckDBValue[], options: { maxRows: number; timeoutMs: number; firstColumnOnly?: boolean }): Promise<ReadOnlyResult> {
     this.db.queryCount++;
     const connection = await this.db.connect();
     let timedOut = false;
@@ -418,14 +420,18 @@ export class DataStore {
       for (;;) {
         const chunk = await result.fetchChunk().catch(userError);
         if (!chunk || chunk.rowCount === 0) break;
-        for (const row of chunk.getRows()) {
-          if (rows.length === options.maxRows) {
-            truncated = true;
-            break;
-          }
-          rows.push(row);
+        const take = Math.min(chunk.rowCount, options.maxRows - rows.length);
+        if (options.firstColumnOnly) {
+          // One column read straight from its vector, without a row array per row.
+          const vector = chunk.getColumnVector(0);
+          for (let i = 0; i < take; i++) rows.push([vector.getItem(i)]);
+        } else {
+          rows.push(...chunk.getRows().slice(0, take));
         }
-        if (truncated) break;
+        if (take < chunk.rowCount) {
+          truncated = true;
+          break;
+        }
       }
       return { names: result.columnNames(), types: result.columnTypes(), rows, truncated };
     } catch (error) {
@@ -542,13 +548,14 @@ export class DataStore {
   }
 
   /**
-   * Labels of rows with a vector in `column` that pass a user filter, run
-   * in the read-only sandbox (the filter is user SQL). With `among`, only
-   * those labels are tested. At most `maxRows` labels are returned.
+   * Labels of rows that pass a user filter, run in the read-only sandbox
+   * (the filter is user SQL). With `among`, only those labels are tested.
+   * At most `maxRows` labels are returned. Rows without a vector are not
+   * excluded here, because `v IS NOT NULL` on a FLOAT[n] column reads the
+   * whole column; callers skip labels that have no index slot.
    */
   async labelsWhere(
     table: TableSpec,
-    column: string,
     filter: { where: string; params: DuckDBValue[] },
     options: { among?: bigint[]; maxRows: number; timeoutMs: number },
   ): Promise<{ labels: bigint[]; truncated: boolean }> {
@@ -559,17 +566,17 @@ export class DataStore {
       among = ` AND ${labelSql(table)} IN (SELECT unnest($${params.length}))`;
     }
     const result = await this.runReadOnly(
-      `SELECT ${labelSql(table)} AS label FROM main.${quoteIdentifier(table.name)} WHERE ${quoteIdentifier(column)} IS NOT NULL AND (${filter.where})${among}`,
+      `SELECT ${labelSql(table)} AS label FROM main.${quoteIdentifier(table.name)} WHERE (${filter.where})${among}`,
       params,
-      { maxRows: options.maxRows, timeoutMs: options.timeoutMs },
+      { maxRows: options.maxRows, timeoutMs: options.timeoutMs, firstColumnOnly: true },
     );
     return { labels: result.rows.map((row) => row[0] as bigint), truncated: result.truncated };
   }
 
-  /** Rows with a vector in `column` that pass a user filter (sandboxed like labelsWhere). */
-  async countWhere(table: TableSpec, column: string, filter: { where: string; params: DuckDBValue[] }, timeoutMs: number): Promise<number> {
+  /** Rows that pass a user filter (sandboxed like labelsWhere), NULL vectors included. */
+  async countWhere(table: TableSpec, filter: { where: string; params: DuckDBValue[] }, timeoutMs: number): Promise<number> {
     const result = await this.runReadOnly(
-      `SELECT count(*) FROM main.${quoteIdentifier(table.name)} WHERE ${quoteIdentifier(column)} IS NOT NULL AND (${filter.where})`,
+      `SELECT count(*) FROM main.${quoteIdentifier(table.name)} WHERE (${filter.where})`,
       filter.params,
       { maxRows: 1, timeoutMs },
     );

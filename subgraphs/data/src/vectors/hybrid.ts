@@ -113,7 +113,7 @@ export class HybridSearch implements RowListener {
     const where = request.where?.trim();
     if (where) {
       const filter = { where, params: (request.params ?? []).map((value, i) => parameterValue(value, i)) as DuckDBValue[] };
-      const { labels } = await this.store.labelsWhere(table, textColumn.name, filter, { maxRows: text.size, timeoutMs: this.limits.sqlTimeoutMs });
+      const { labels } = await this.store.labelsWhere(table, filter, { maxRows: text.size, timeoutMs: this.limits.sqlTimeoutMs });
       const pass = new Set(labels);
       allowed = (doc) => pass.has(text.labels[doc]);
     }

@@ -89,13 +89,17 @@ export class VectorSearch {
 
     const filter = { where, params: (request.params ?? []).map((value, i) => parameterValue(value, i)) };
     const timeoutMs = this.limits.sqlTimeoutMs;
-    const passing = await this.store.countWhere(table, index.column.name, filter, timeoutMs);
-    if (passing === 0) return { hits: [], strategy: 'EXACT_FILTERED', candidates: 0 };
 
-    if (request.exact || passing <= this.limits.exactMaxRows) {
-      const { labels } = await this.store.labelsWhere(table, index.column.name, filter, { maxRows: passing, timeoutMs });
-      return { hits: await this.exact(index, query, k, this.slotsOf(index, labels)), strategy: 'EXACT_FILTERED', candidates: passing };
+    // The labels of up to exactMaxRows passing rows decide the plan: if they
+    // are all of them, the exact plan runs on them at once; if not, many rows
+    // pass and only their count is needed for the graph's over-fetch.
+    const limit = request.exact ? Number.MAX_SAFE_INTEGER : this.limits.exactMaxRows;
+    const first = await this.store.labelsWhere(table, filter, { maxRows: limit, timeoutMs });
+    if (!first.truncated) {
+      const slots = this.slotsOf(index, first.labels);
+      return { hits: await this.exact(index, query, k, slots), strategy: 'EXACT_FILTERED', candidates: slots.length };
     }
+    const passing = await this.store.countWhere(table, filter, timeoutMs);
 
     // Many rows pass: search the graph for k / selectivity neighbours and keep
     // those that pass, growing the fetch until k pass or the graph is exhausted.
@@ -105,7 +109,7 @@ export class VectorSearch {
     for (;;) {
       const found = this.hnsw(index, query, fetch);
       const candidateLabels = found.map((hit) => hit.label);
-      const { labels: ok } = await this.store.labelsWhere(table, index.column.name, filter, { among: candidateLabels, maxRows: candidateLabels.length, timeoutMs });
+      const { labels: ok } = await this.store.labelsWhere(table, filter, { among: candidateLabels, maxRows: candidateLabels.length, timeoutMs });
       const pass = new Set(ok);
       hits = found.filter((hit) => pass.has(hit.label)).slice(0, k);
       if (hits.length >= Math.min(k, passing) || fetch >= index.size) break;
@@ -113,7 +117,7 @@ export class VectorSearch {
     }
     if (hits.length < Math.min(k, passing)) {
       // The graph missed passing rows even at full fetch; answer exactly instead.
-      const { labels } = await this.store.labelsWhere(table, index.column.name, filter, { maxRows: passing, timeoutMs });
+      const { labels } = await this.store.labelsWhere(table, filter, { maxRows: passing, timeoutMs });
       return { hits: await this.exact(index, query, k, this.slotsOf(index, labels)), strategy: 'EXACT_FILTERED', candidates: passing };
     }
     return { hits: hits.map(({ key, distance }) => ({ key, distance })), strategy: 'HNSW_FILTERED', candidates: passing };
