@@ -1,9 +1,12 @@
 import { Field, Int, ObjectType, type ClassType } from 'type-graphql';
+import { Directive } from 'type-graphql';
 
 import { badInput } from './errors.js';
 
 /** Relay-style page information shared by every connection. */
 @ObjectType({ description: 'Position of a page within a cursor connection.' })
+// Every subgraph returns PageInfo, so Federation 2 requires its fields to be shareable.
+@Directive('@shareable')
 export class PageInfo {
   @Field(() => Boolean)
   hasNextPage!: boolean;
