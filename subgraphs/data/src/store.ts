@@ -93,7 +93,7 @@ CREATE TABLE IF NOT EXISTS ${META}.vector_indexes (
 /**
  * SQL for a row's vector-index label: DuckDB's 64-bit hash of the primary
  * key, shifted to 63 bits so it binds as BIGINT. The same key always gets the
- * same label, so an index file stays valid across restarts; should a DuckDB
+ * same label, so an index file stays valid across restarts. Should a DuckDB
  * upgrade change hash(), the checksum changes too and the index is rebuilt.
  */
 export function labelSql(table: TableSpec): string {

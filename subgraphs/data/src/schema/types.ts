@@ -275,7 +275,7 @@ export class VectorSearchResult {
   @Field(() => SearchStrategyEnum)
   strategy!: SearchStrategy;
 
-  @Field(() => Int, { description: 'Rows with a vector that pass the filter (all indexed rows without a filter).' })
+  @Field(() => Int, { description: 'Rows that pass the filter (with a vector, on the exact plans), or every indexed row without a filter.' })
   candidates!: number;
 }
 

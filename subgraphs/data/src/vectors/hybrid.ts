@@ -56,7 +56,11 @@ export class HybridSearch implements RowListener {
     private readonly limits: DataLimits,
   ) {}
 
-  /** Forgets the BM25 indexes of a table (called after every write). */
+  /**
+   * Forgets the BM25 indexes of a table (called after every write).
+   * NOTE: the next search rebuilds the index from the whole column, which
+   * costs a full scan per write on tables that change between searches.
+   */
   invalidate(table: string): void {
     for (const id of [...this.textIndexes.keys()]) if (id.startsWith(`${table}\u0000`)) this.textIndexes.delete(id);
   }

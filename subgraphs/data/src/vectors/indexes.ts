@@ -28,7 +28,7 @@ export const DEFAULT_INDEX_CONFIG: Omit<IndexConfig, 'metric'> = { connectivity:
 const USEARCH_METRIC: Record<VectorMetricName, MetricKind> = { COSINE: MetricKind.Cos, L2: MetricKind.L2sq, IP: MetricKind.IP };
 const USEARCH_SCALAR: Record<Quantization, ScalarKind> = { F32: ScalarKind.F32, F16: ScalarKind.F16, I8: ScalarKind.I8 };
 
-/** What the sidecar file beside an index records, to detect a stale index at start-up. */
+/** Stamp written beside an index file, compared with the table at start-up to detect a stale index. */
 interface IndexStamp {
   count: number;
   checksum: string;
@@ -39,7 +39,7 @@ interface IndexStamp {
 /**
  * One vector column's index: a usearch HNSW graph keyed by row label, and a
  * float32 copy of every vector in slots for exact search through the kernel
- * layer. Slot i holds the vector of `keys[i]`; freed slots are reused.
+ * layer. Slot i contains the vector of `keys[i]`, and freed slots are reused.
  */
 export class ColumnIndex {
   readonly hnsw: Index;
@@ -247,6 +247,9 @@ export class VectorIndexes implements RowListener {
     writeFileSync(`${index.file}.json`, JSON.stringify(stamp));
   }
 
+  // NOTE: every write batch saves the whole index file (and rehashes the
+  // column for the stamp), so many small writes to a large index are slow.
+  // Batch writes, or defer the save, when that matters.
   private async persistTable(table: TableRecord, touched: ColumnIndex[]): Promise<void> {
     for (const index of touched) this.persist(index, await this.store.vectorChecksum(table, index.column.name));
   }

@@ -35,7 +35,10 @@ export interface SearchHit {
 export interface SearchOutcome {
   hits: SearchHit[];
   strategy: SearchStrategy;
-  /** Rows with a vector that pass the filter (all indexed rows without one). */
+  /**
+   * Rows that pass the filter: those with a vector on the exact plan, all
+   * passing rows on the graph plan, and every indexed row without a filter.
+   */
   candidates: number;
 }
 
@@ -90,9 +93,10 @@ export class VectorSearch {
     const filter = { where, params: (request.params ?? []).map((value, i) => parameterValue(value, i)) };
     const timeoutMs = this.limits.sqlTimeoutMs;
 
-    // The labels of up to exactMaxRows passing rows decide the plan: if they
-    // are all of them, the exact plan runs on them at once; if not, many rows
-    // pass and only their count is needed for the graph's over-fetch.
+    // The labels of up to exactMaxRows passing rows decide the plan. When
+    // they are all the passing rows, the exact plan runs on them at once.
+    // Otherwise many rows pass, and only their count is needed to size the
+    // graph's over-fetch.
     const limit = request.exact ? Number.MAX_SAFE_INTEGER : this.limits.exactMaxRows;
     const first = await this.store.labelsWhere(table, filter, { maxRows: limit, timeoutMs });
     if (!first.truncated) {
@@ -116,7 +120,7 @@ export class VectorSearch {
       fetch = Math.min(index.size, fetch * 4);
     }
     if (hits.length < Math.min(k, passing)) {
-      // The graph missed passing rows even at full fetch; answer exactly instead.
+      // The graph missed passing rows even at full fetch, so search those rows exactly.
       const { labels } = await this.store.labelsWhere(table, filter, { maxRows: passing, timeoutMs });
       return { hits: await this.exact(index, query, k, this.slotsOf(index, labels)), strategy: 'EXACT_FILTERED', candidates: passing };
     }
