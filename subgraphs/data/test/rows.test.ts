@@ -166,3 +166,30 @@ describe('insert, update and delete', () => {
     expect(error.code).toBe('PAYLOAD_TOO_LARGE');
   });
 });
+
+describe('row mutations over GraphQL', () => {
+  it('inserts, updates and deletes through the schema', async () => {
+    const inserted = await h.exec(`mutation($rows: [JSON!]!) { insertRows(table: "samples", rows: $rows) { inserted table { rowCount } } }`, {
+      rows: [{ id: 700, label: 'g' }, { id: 701, label: 'h' }],
+    });
+    expect(inserted.errors).toBeUndefined();
+    expect(inserted.data.insertRows.inserted).toBe(2);
+
+    const updated = await h.exec(`mutation($rows: [JSON!]!) { updateRows(table: "samples", rows: $rows) { replaced } }`, {
+      rows: [{ id: 700, label: 'G' }],
+    });
+    expect(updated.data.updateRows.replaced).toBe(1);
+    expect((await rows(['700']))[0]?.label).toBe('G');
+
+    const deleted = await h.exec(`mutation { deleteRows(table: "samples", keys: ["700", "701", "702"]) { deleted } }`);
+    expect(deleted.data.deleteRows.deleted).toBe(2);
+  });
+
+  it('drops a table and reports unknown names', async () => {
+    await h.subgraph.tables.createTable({ name: 'scratch', primaryKey: 'id', columns: [{ name: 'id', type: 'INTEGER' }] });
+    const dropped = await h.exec(`mutation { a: dropTable(name: "scratch") b: dropTable(name: "scratch") }`);
+    expect(dropped.data).toEqual({ a: true, b: false });
+    const listed = await h.exec(`{ tables { totalCount edges { node { name } } } }`);
+    expect(listed.data.tables.edges.map((e: any) => e.node.name)).toEqual(['samples']);
+  });
+});
