@@ -549,28 +549,40 @@ export class DataStore {
 
   /**
    * Labels of rows that pass a user filter, run in the read-only sandbox
-   * (the filter is user SQL). With `among`, only those labels are tested.
-   * At most `maxRows` labels are returned. Rows without a vector are not
+   * (the filter is user SQL). At most `maxRows` labels are returned. Rows without a vector are not
    * excluded here, because `v IS NOT NULL` on a FLOAT[n] column reads the
    * whole column; callers skip labels that have no index slot.
    */
   async labelsWhere(
     table: TableSpec,
     filter: { where: string; params: DuckDBValue[] },
-    options: { among?: bigint[]; maxRows: number; timeoutMs: number },
+    options: { maxRows: number; timeoutMs: number },
   ): Promise<{ labels: bigint[]; truncated: boolean }> {
-    const params = [...filter.params];
-    let among = '';
-    if (options.among) {
-      params.push(listValue(options.among));
-      among = ` AND ${labelSql(table)} IN (SELECT unnest($${params.length}))`;
-    }
     const result = await this.runReadOnly(
-      `SELECT ${labelSql(table)} AS label FROM main.${quoteIdentifier(table.name)} WHERE (${filter.where})${among}`,
-      params,
+      `SELECT ${labelSql(table)} AS label FROM main.${quoteIdentifier(table.name)} WHERE (${filter.where})`,
+      filter.params,
       { maxRows: options.maxRows, timeoutMs: options.timeoutMs, firstColumnOnly: true },
     );
     return { labels: result.rows.map((row) => row[0] as bigint), truncated: result.truncated };
+  }
+
+  /**
+   * The subset of `keys` whose rows pass a user filter (sandboxed like
+   * labelsWhere). Comparing typed keys lets DuckDB probe the key column
+   * instead of hashing every row.
+   */
+  async keysWhere(table: TableSpec, filter: { where: string; params: DuckDBValue[] }, keys: string[], timeoutMs: number): Promise<string[]> {
+    if (keys.length === 0) return [];
+    const keyColumn = quoteIdentifier(table.primaryKey);
+    const keyType = table.columns.find((c) => c.name === table.primaryKey)!.type;
+    const params = [...filter.params, listValue(keys)];
+    const result = await this.runReadOnly(
+      `SELECT CAST(${keyColumn} AS VARCHAR) AS key FROM main.${quoteIdentifier(table.name)}
+       WHERE ${keyColumn} IN (SELECT TRY_CAST(unnest($${params.length}) AS ${keyType})) AND (${filter.where})`,
+      params,
+      { maxRows: keys.length, timeoutMs, firstColumnOnly: true },
+    );
+    return result.rows.map((row) => row[0] as string);
   }
 
   /** Rows that pass a user filter (sandboxed like labelsWhere), NULL vectors included. */
