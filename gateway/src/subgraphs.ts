@@ -21,9 +21,11 @@ export async function loadSubgraphModules(): Promise<SubgraphModule[]> {
   const materials = await import('@scifed/materials');
   const literature = await import('@scifed/literature');
   const memory = await import('@scifed/memory');
+  const data = await import('@scifed/data');
   return [
     { name: 'materials', buildSchema: materials.buildMaterialsSchema, create: materials.createMaterialsSubgraph },
     { name: 'literature', buildSchema: literature.buildLiteratureSchema, create: literature.createLiteratureSubgraph },
     { name: 'memory', buildSchema: memory.buildMemorySchema, create: memory.createMemorySubgraph },
+    { name: 'data', buildSchema: data.buildDataSchema, create: data.createDataSubgraph },
   ];
 }

@@ -1,6 +1,7 @@
 import type { BenchSuite } from '../report.js';
 import { attentionSuite } from './attention.js';
 import { bandwidthSuite } from './bandwidth.js';
+import { dataSuite } from './data.js';
 import { forcesSuite } from './forces.js';
 import { gatewaySuite } from './gateway.js';
 import { literatureSuite } from './literature.js';
@@ -16,5 +17,6 @@ export const suites: BenchSuite[] = [
   attentionSuite,
   literatureSuite,
   memorySuite,
+  dataSuite,
   gatewaySuite,
 ];

@@ -1,0 +1,686 @@
+import {
+  ARRAY,
+  BIGINT,
+  BOOLEAN,
+  DOUBLE,
+  DuckDBArrayValue,
+  DuckDBDataChunk,
+  DuckDBInstance,
+  FLOAT,
+  INTEGER,
+  listValue,
+  StatementType,
+  TIMESTAMP,
+  VARCHAR,
+  type DuckDBConnection,
+  type DuckDBType,
+  type DuckDBValue,
+} from '@duckdb/node-api';
+import { Database, InputError, type Transaction } from '@scifed/schema';
+
+import { quoteIdentifier, sqlType, type ColumnSpec, type TableSpec } from './tables/columns.js';
+import { jsonRows } from './tables/json-values.js';
+
+/** A table as the catalog records it. */
+export interface TableRecord extends TableSpec {
+  /** Columns whose values are chemical formulas linked to `Material`. */
+  materialColumns: string[];
+  rowCount: number;
+  createdAt: Date;
+}
+
+/** Rows of a read-only statement, as DuckDB values. */
+export interface ReadOnlyResult {
+  names: string[];
+  types: DuckDBType[];
+  rows: DuckDBValue[][];
+  truncated: boolean;
+}
+
+/** DuckDB rejected a user's statement: report its message as bad input. */
+function userError(error: Error): never {
+  throw new InputError(`query failed: ${error.message}`);
+}
+
+/** A row reached from a `Material`: the table, the linked column and the row as JSON. */
+export interface MaterialRowRecord {
+  table: string;
+  column: string;
+  key: string;
+  row: Record<string, unknown>;
+}
+
+/** A (row key, reduced formula) pair of a linked column. */
+export interface MaterialKey {
+  column: string;
+  key: string;
+  formula: string;
+}
+
+/**
+ * The catalog lives in its own schema so user tables own `main` and plain
+ * names in user SQL (`SELECT * FROM samples`) find them.
+ */
+const META = 'scifed_meta';
+
+const SCHEMA = `
+CREATE SCHEMA IF NOT EXISTS ${META};
+CREATE TABLE IF NOT EXISTS ${META}.tables (
+  name VARCHAR PRIMARY KEY,
+  columns JSON NOT NULL,          -- [{name, type, dimension}]
+  primary_key VARCHAR NOT NULL,
+  material_columns VARCHAR[] NOT NULL DEFAULT [],
+  row_count BIGINT NOT NULL DEFAULT 0,
+  created_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+);
+-- One row per (row, linked column) whose value parses as a formula; formula is reduced.
+CREATE TABLE IF NOT EXISTS ${META}.material_keys (
+  table_name VARCHAR NOT NULL,
+  column_name VARCHAR NOT NULL,
+  row_key VARCHAR NOT NULL,
+  formula VARCHAR NOT NULL
+);
+CREATE INDEX IF NOT EXISTS material_keys_formula ON ${META}.material_keys (formula);
+CREATE TABLE IF NOT EXISTS ${META}.vector_indexes (
+  table_name VARCHAR NOT NULL,
+  column_name VARCHAR NOT NULL,
+  config JSON NOT NULL,           -- metric, connectivity, expansions, quantization
+  created_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+  PRIMARY KEY (table_name, column_name)
+);
+`;
+
+/**
+ * SQL for a row's vector-index label: DuckDB's 64-bit hash of the primary
+ * key, shifted to 63 bits so it binds as BIGINT. The same key always gets the
+ * same label, so an index file stays valid across restarts. Should a DuckDB
+ * upgrade change hash(), the checksum changes too and the index is rebuilt.
+ */
+export function labelSql(table: TableSpec): string {
+  return `(hash(${quoteIdentifier(table.primaryKey)}) >> 1)::BIGINT`;
+}
+
+/** A vector index as the catalog records it. */
+export interface VectorIndexRecord {
+  table: string;
+  column: string;
+  config: Record<string, unknown>;
+  createdAt: Date;
+}
+
+/** DuckDB's vector size: the most rows one data chunk holds. */
+const CHUNK_ROWS = 2048;
+
+interface CatalogRow {
+  name: string;
+  columns: string;
+  primary_key: string;
+  material_columns: string[];
+  row_count: bigint;
+  created_at: Date;
+}
+
+function toRecord(row: CatalogRow): TableRecord {
+  return {
+    name: row.name,
+    columns: JSON.parse(row.columns) as ColumnSpec[],
+    primaryKey: row.primary_key,
+    materialColumns: row.material_columns,
+    rowCount: Number(row.row_count),
+    createdAt: row.created_at,
+  };
+}
+
+/** The DuckDB logical type of a column, for building data chunks. */
+function chunkType(column: ColumnSpec): DuckDBType {
+  switch (column.type) {
+    case 'BOOLEAN':
+      return BOOLEAN;
+    case 'INTEGER':
+      return INTEGER;
+    case 'BIGINT':
+      return BIGINT;
+    case 'DOUBLE':
+      return DOUBLE;
+    case 'TIMESTAMP':
+      return TIMESTAMP;
+    case 'VARCHAR':
+    case 'JSON':
+      return VARCHAR;
+    case 'VECTOR':
+      return ARRAY(FLOAT, column.dimension!);
+  }
+}
+
+/** Appends rows (values in column order) through data chunks of up to 2048 rows. */
+async function appendRows(connection: DuckDBConnection, table: TableSpec, rows: DuckDBValue[][]): Promise<void> {
+  if (rows.length === 0) return;
+  const types = table.columns.map(chunkType);
+  const appender = await connection.createAppender(table.name, 'main');
+  try {
+    for (let start = 0; start < rows.length; start += CHUNK_ROWS) {
+      const slice = rows.slice(start, start + CHUNK_ROWS);
+      const chunk = DuckDBDataChunk.create(types, slice.length);
+      for (let c = 0; c < types.length; c++) chunk.setColumnValues(c, slice.map((row) => row[c]));
+      appender.appendDataChunk(chunk);
+    }
+    appender.flushSync();
+  } finally {
+    appender.closeSync();
+  }
+}
+
+/** The data subgraph's catalog and user tables. All SQL of the subgraph lives here. */
+export class DataStore {
+  private constructor(readonly db: Database) {}
+
+  static async open(dir?: string): Promise<DataStore> {
+    const db = await Database.open('data', dir);
+    await db.query(SCHEMA);
+    // The whole instance loses file, network and extension access, and its
+    // settings are frozen, so no statement (ours or a user's) can read or
+    // write outside the database file or undo this.
+    await db.query('SET GLOBAL enable_external_access = false');
+    await db.query('SET GLOBAL lock_configuration = true');
+    return new DataStore(db);
+  }
+
+  // ---- catalog ----
+
+  /** Tables by name in one query; the result follows `names`, null for unknown names. */
+  async tablesByNames(names: readonly string[]): Promise<(TableRecord | null)[]> {
+    if (names.length === 0) return [];
+    const rows = await this.db.query<CatalogRow>(`SELECT * FROM ${META}.tables WHERE list_contains($1, name)`, [listValue([...names])]);
+    const byName = new Map(rows.map((row) => [row.name, toRecord(row)]));
+    return names.map((name) => byName.get(name) ?? null);
+  }
+
+  /** One page of tables by name, with the total count. */
+  async listTables(page: { offset: number; limit: number }): Promise<{ records: TableRecord[]; total: number }> {
+    const [{ total }] = await this.db.query<{ total: bigint }>(`SELECT count(*) AS total FROM ${META}.tables`);
+    const rows = await this.db.query<CatalogRow>(`SELECT * FROM ${META}.tables ORDER BY name LIMIT ${page.limit} OFFSET ${page.offset}`);
+    return { records: rows.map(toRecord), total: Number(total) };
+  }
+
+  /** Creates the DuckDB table and its catalog entry. */
+  async createTable(spec: TableSpec): Promise<TableRecord> {
+    return this.db.transaction(async (tx) => {
+      const clash = await tx.query<{ name: string }>(
+        `SELECT table_name AS name FROM information_schema.tables WHERE lower(table_name) = lower($1) AND table_schema = 'main'`,
+        [spec.name],
+      );
+      if (clash.length > 0) {
+        throw new InputError(`table ${JSON.stringify(clash[0].name)} already exists (names are case-insensitive); choose another name or drop it first.`);
+      }
+      const columns = spec.columns.map((c) => `${quoteIdentifier(c.name)} ${sqlType(c)}${c.name === spec.primaryKey ? ' PRIMARY KEY' : ''}`);
+      await tx.query(`CREATE TABLE main.${quoteIdentifier(spec.name)} (${columns.join(', ')})`);
+      await tx.query(`INSERT INTO ${META}.tables (name, columns, primary_key) VALUES ($1, $2, $3)`, [
+        spec.name,
+        JSON.stringify(spec.columns),
+        spec.primaryKey,
+      ]);
+      const [row] = await tx.query<CatalogRow>(`SELECT * FROM ${META}.tables WHERE name = $1`, [spec.name]);
+      return toRecord(row);
+    });
+  }
+
+  /** Drops a table with its catalog entry and material links; false when it did not exist. */
+  async dropTable(name: string): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const deleted = await tx.query(`DELETE FROM ${META}.tables WHERE name = $1 RETURNING name`, [name]);
+      if (deleted.length === 0) return false;
+      await tx.query(`DELETE FROM ${META}.material_keys WHERE table_name = $1`, [name]);
+      await tx.query(`DROP TABLE main.${quoteIdentifier(name)}`);
+      return true;
+    });
+  }
+
+  // ---- rows ----
+
+  /**
+   * Inserts rows (values in column order) in one transaction. Keys already in
+   * the table are an error naming the first such row unless `replace` is set,
+   * in which case those rows are deleted first. `materialKeys` are the formula
+   * links of the new rows. Runs `afterWrite` inside the transaction, so a
+   * throw there (a vector index update) rolls the rows back.
+   */
+  async insertRows(
+    table: TableRecord,
+    rows: DuckDBValue[][],
+    keys: string[],
+    options: { replace: boolean; positions: string[]; materialKeys: MaterialKey[] },
+  ): Promise<{ inserted: number; replaced: string[] }> {
+    return this.db.transaction(async (tx) => {
+      const existing = await this.existingKeys(tx, table, keys);
+      if (existing.length > 0 && !options.replace) {
+        const index = keys.indexOf(existing[0]);
+        throw new InputError(
+          `${options.positions[index]}: key ${JSON.stringify(existing[0])} already exists in table ${JSON.stringify(table.name)}; use onConflict: REPLACE to overwrite it or updateRows to change columns.`,
+        );
+      }
+      if (existing.length > 0) await this.deleteKeys(tx, table, existing);
+      await appendRows(tx.connection, table, rows);
+      await this.addMaterialKeys(tx, table.name, options.materialKeys);
+      await this.refreshRowCount(tx, table.name);
+      return { inserted: rows.length - existing.length, replaced: existing };
+    });
+  }
+
+  /**
+   * Sets the given columns of existing rows, one parameterised UPDATE per
+   * row. Every key must exist. Returns the keys updated.
+   */
+  async updateRows(
+    table: TableRecord,
+    updates: { key: string; position: string; columns: ColumnSpec[]; values: DuckDBValue[] }[],
+    materialKeys: MaterialKey[],
+  ): Promise<void> {
+    const keyColumn = quoteIdentifier(table.primaryKey);
+    await this.db.transaction(async (tx) => {
+      const keys = updates.map((u) => u.key);
+      const existing = new Set(await this.existingKeys(tx, table, keys));
+      const missing = updates.find((u) => !existing.has(u.key));
+      if (missing) throw new InputError(`${missing.position}: key ${JSON.stringify(missing.key)} is not in table ${JSON.stringify(table.name)}; use insertRows to add it.`);
+
+      for (const update of updates) {
+        if (update.columns.length === 0) continue;
+        const sets = update.columns.map((c, i) => `${quoteIdentifier(c.name)} = $${i + 1}::${sqlType(c)}`);
+        await tx.query(
+          `UPDATE main.${quoteIdentifier(table.name)} SET ${sets.join(', ')} WHERE CAST(${keyColumn} AS VARCHAR) = $${update.columns.length + 1}`,
+          [...update.values, update.key],
+        );
+      }
+      const touched = new Set(materialKeys.map((m) => `${m.column}\u0000${m.key}`));
+      for (const update of updates) {
+        for (const column of update.columns) touched.add(`${column.name}\u0000${update.key}`);
+      }
+      await this.removeMaterialKeys(tx, table.name, [...touched].map((pair) => pair.split('\u0000') as [string, string]));
+      await this.addMaterialKeys(tx, table.name, materialKeys);
+    });
+  }
+
+  /** Deletes rows by key; returns the keys that existed. */
+  async deleteRows(table: TableRecord, keys: string[]): Promise<string[]> {
+    return this.db.transaction(async (tx) => {
+      const deleted = await this.deleteKeys(tx, table, keys);
+      await this.refreshRowCount(tx, table.name);
+      return deleted;
+    });
+  }
+
+  /** Rows by key as JSON objects; the result follows `keys`, null where absent. */
+  async rowsByKeys(table: TableRecord, keys: readonly string[], columns?: readonly string[]): Promise<(Record<string, unknown> | null)[]> {
+    if (keys.length === 0) return [];
+    const keyColumn = quoteIdentifier(table.primaryKey);
+    // Comparing typed keys lets DuckDB probe the primary-key index instead of casting every row.
+    const keyType = table.columns.find((c) => c.name === table.primaryKey)!.type;
+    const select = columns ? columns.map(quoteIdentifier).join(', ') : '*';
+    const rows = await this.readJson(
+      `SELECT CAST(${keyColumn} AS VARCHAR) AS __key, ${select} FROM main.${quoteIdentifier(table.name)} WHERE ${keyColumn} IN (SELECT TRY_CAST(unnest($1) AS ${keyType}))`,
+      [listValue([...keys])],
+    );
+    const byKey = new Map(rows.map(({ __key, ...row }) => [String(__key), row]));
+    return keys.map((key) => byKey.get(key) ?? null);
+  }
+
+  /** Every (key, value as text) of one column, for linking existing rows to materials. */
+  async columnText(table: TableRecord, column: string): Promise<{ key: string; value: string | null }[]> {
+    return this.db.query(
+      `SELECT CAST(${quoteIdentifier(table.primaryKey)} AS VARCHAR) AS key, CAST(${quoteIdentifier(column)} AS VARCHAR) AS value FROM main.${quoteIdentifier(table.name)}`,
+    );
+  }
+
+  // ---- materials ----
+
+  /** Marks a column as holding formulas and records the links of its current rows. */
+  async linkMaterialColumn(table: TableRecord, column: string, links: MaterialKey[]): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.query(`DELETE FROM ${META}.material_keys WHERE table_name = $1 AND column_name = $2`, [table.name, column]);
+      await tx.query(
+        `UPDATE ${META}.tables SET material_columns = list_distinct(list_append(material_columns, $2)) WHERE name = $1`,
+        [table.name, column],
+      );
+      await this.addMaterialKeys(tx, table.name, links);
+    });
+  }
+
+  /**
+   * Linked rows for many formulas: one query finds the page of (table,
+   * column, key) links per formula, then one query per table involved reads
+   * the rows. Returns, per formula in input order, its page and total.
+   */
+  async rowsByFormulas(formulas: readonly string[], page: { offset: number; limit: number }): Promise<{ records: MaterialRowRecord[]; total: number }[]> {
+    if (formulas.length === 0) return [];
+    const links = await this.db.query<{ formula: string; table_name: string; column_name: string; row_key: string; total: bigint }>(
+      `SELECT * FROM (
+         SELECT formula, table_name, column_name, row_key,
+                row_number() OVER (PARTITION BY formula ORDER BY table_name, column_name, row_key) - 1 AS rank,
+                count(*) OVER (PARTITION BY formula) AS total
+         FROM ${META}.material_keys WHERE list_contains($1, formula)
+       ) WHERE rank >= ${page.offset} AND rank < ${page.offset + page.limit}
+       ORDER BY formula, rank`,
+      [listValue([...formulas])],
+    );
+
+    const tableNames = [...new Set(links.map((link) => link.table_name))];
+    const tables = await this.tablesByNames(tableNames);
+    const rowsByTable = new Map<string, Map<string, Record<string, unknown>>>();
+    for (const table of tables) {
+      if (!table) continue;
+      const keys = [...new Set(links.filter((l) => l.table_name === table.name).map((l) => l.row_key))];
+      const rows = await this.rowsByKeys(table, keys);
+      rowsByTable.set(table.name, new Map(keys.map((key, i) => [key, rows[i]!]).filter(([, row]) => row) as [string, Record<string, unknown>][]));
+    }
+
+    const byFormula = new Map<string, { records: MaterialRowRecord[]; total: number }>();
+    for (const link of links) {
+      const entry = byFormula.get(link.formula) ?? { records: [], total: Number(link.total) };
+      const row = rowsByTable.get(link.table_name)?.get(link.row_key);
+      if (row) entry.records.push({ table: link.table_name, column: link.column_name, key: link.row_key, row });
+      byFormula.set(link.formula, entry);
+    }
+    return formulas.map((formula) => byFormula.get(formula) ?? { records: [], total: 0 });
+  }
+
+  // ---- read-only SQL ----
+
+  /**
+   * Runs one user statement read-only: it must parse as exactly one SELECT
+   * (WITH ... SELECT included), runs inside a READ ONLY transaction that is
+   * rolled back, on an instance without file, network or extension access.
+   * Reads at most `maxRows + 1` rows to learn whether more exist, and
+   * interrupts the statement after `timeoutMs`.
+   */
+  async runReadOnly(sql: string, params: DuckDBValue[], options: { maxRows: number; timeoutMs: number; firstColumnOnly?: boolean }): Promise<ReadOnlyResult> {
+    this.db.queryCount++;
+    const connection = await this.db.connect();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      connection.interrupt();
+    }, options.timeoutMs);
+    try {
+      await connection.run('BEGIN TRANSACTION READ ONLY');
+      const extracted = await connection.extractStatements(sql).catch(userError);
+      if (extracted.count !== 1) {
+        throw new InputError(`query must be exactly one statement, found ${extracted.count}; send statements one at a time.`);
+      }
+      const prepared = await extracted.prepare(0).catch(userError);
+      if (prepared.statementType !== StatementType.SELECT) {
+        throw new InputError(`query must be a read-only SELECT or WITH statement, got a ${StatementType[prepared.statementType]} statement.`);
+      }
+      if (prepared.parameterCount !== params.length) {
+        throw new InputError(`query has ${prepared.parameterCount} parameters ($1, $2, ...), but params has ${params.length} values.`);
+      }
+      if (params.length > 0) prepared.bind(params);
+
+      const result = await prepared.stream().catch(userError);
+      const rows: DuckDBValue[][] = [];
+      let truncated = false;
+      for (;;) {
+        const chunk = await result.fetchChunk().catch(userError);
+        if (!chunk || chunk.rowCount === 0) break;
+        const take = Math.min(chunk.rowCount, options.maxRows - rows.length);
+        if (options.firstColumnOnly) {
+          // One column read straight from its vector, without a row array per row.
+          const vector = chunk.getColumnVector(0);
+          for (let i = 0; i < take; i++) rows.push([vector.getItem(i)]);
+        } else {
+          rows.push(...chunk.getRows().slice(0, take));
+        }
+        if (take < chunk.rowCount) {
+          truncated = true;
+          break;
+        }
+      }
+      return { names: result.columnNames(), types: result.columnTypes(), rows, truncated };
+    } catch (error) {
+      if (timedOut) {
+        throw new InputError(`query was interrupted after ${options.timeoutMs} ms (SCIFED_SQL_TIMEOUT_MS); add a filter or a LIMIT.`, 'LIMIT_EXCEEDED');
+      }
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      await connection.run('ROLLBACK').catch(() => undefined);
+      connection.closeSync();
+    }
+  }
+
+  // ---- vector indexes ----
+
+  async vectorIndexes(): Promise<VectorIndexRecord[]> {
+    const rows = await this.db.query<{ table_name: string; column_name: string; config: string; created_at: Date }>(
+      `SELECT * FROM ${META}.vector_indexes ORDER BY table_name, column_name`,
+    );
+    return rows.map((row) => ({ table: row.table_name, column: row.column_name, config: JSON.parse(row.config), createdAt: row.created_at }));
+  }
+
+  async saveVectorIndex(table: string, column: string, config: Record<string, unknown>): Promise<VectorIndexRecord> {
+    await this.db.query(`INSERT OR REPLACE INTO ${META}.vector_indexes (table_name, column_name, config) VALUES ($1, $2, $3)`, [
+      table,
+      column,
+      JSON.stringify(config),
+    ]);
+    const [record] = (await this.vectorIndexes()).filter((r) => r.table === table && r.column === column);
+    return record;
+  }
+
+  async deleteVectorIndexes(table: string, column?: string): Promise<number> {
+    const rows = await this.db.query(
+      `DELETE FROM ${META}.vector_indexes WHERE table_name = $1 AND ($2::VARCHAR IS NULL OR column_name = $2) RETURNING table_name`,
+      [table, column ?? null],
+    );
+    return rows.length;
+  }
+
+  /** Row count and an order-independent checksum of (key, vector) over rows with a vector. */
+  async vectorChecksum(table: TableSpec, column: string): Promise<{ count: number; checksum: string }> {
+    const [row] = await this.db.query<{ count: bigint; checksum: string }>(
+      `SELECT count(*) AS count, coalesce(bit_xor(hash(${quoteIdentifier(table.primaryKey)}, ${quoteIdentifier(column)})), 0)::VARCHAR AS checksum
+       FROM main.${quoteIdentifier(table.name)} WHERE ${quoteIdentifier(column)} IS NOT NULL`,
+    );
+    return { count: Number(row.count), checksum: row.checksum };
+  }
+
+  /**
+   * Streams (label, key, vector) of every row with a vector, in chunks of up
+   * to 2048 rows; `vectors` is row-major rows × dim float32.
+   */
+  async scanVectors(
+    table: TableSpec,
+    column: ColumnSpec,
+    onChunk: (labels: bigint[], keys: string[], vectors: Float32Array) => void,
+  ): Promise<void> {
+    this.db.queryCount++;
+    const connection = await this.db.connect();
+    try {
+      const result = await connection.stream(
+        `SELECT ${labelSql(table)} AS label, CAST(${quoteIdentifier(table.primaryKey)} AS VARCHAR) AS key, ${quoteIdentifier(column.name)} AS v
+         FROM main.${quoteIdentifier(table.name)} WHERE ${quoteIdentifier(column.name)} IS NOT NULL`,
+      );
+      const dim = column.dimension!;
+      for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+        const n = chunk.rowCount;
+        const labelVector = chunk.getColumnVector(0);
+        const keyVector = chunk.getColumnVector(1);
+        const vectorColumn = chunk.getColumnVector(2);
+        const labels: bigint[] = [];
+        const keys: string[] = [];
+        const vectors = new Float32Array(n * dim);
+        for (let i = 0; i < n; i++) {
+          labels.push(labelVector.getItem(i) as bigint);
+          keys.push(keyVector.getItem(i) as string);
+          vectors.set((vectorColumn.getItem(i) as DuckDBArrayValue).items as number[], i * dim);
+        }
+        onChunk(labels, keys, vectors);
+      }
+    } finally {
+      connection.closeSync();
+    }
+  }
+
+  /** Streams (label, key, text) of every row of a column, for building a BM25 index. */
+  async scanText(table: TableSpec, column: string, onRow: (label: bigint, key: string, text: string | null) => void): Promise<void> {
+    this.db.queryCount++;
+    const connection = await this.db.connect();
+    try {
+      const result = await connection.stream(
+        `SELECT ${labelSql(table)} AS label, CAST(${quoteIdentifier(table.primaryKey)} AS VARCHAR) AS key, CAST(${quoteIdentifier(column)} AS VARCHAR) AS text
+         FROM main.${quoteIdentifier(table.name)}`,
+      );
+      for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+        for (const [label, key, text] of chunk.getRows()) onRow(label as bigint, key as string, text as string | null);
+      }
+    } finally {
+      connection.closeSync();
+    }
+  }
+
+  /** Labels of keys given as text, computed the way labelSql computes them from the stored key. */
+  async labelsOfKeys(table: TableSpec, keys: string[]): Promise<bigint[]> {
+    if (keys.length === 0) return [];
+    const keyType = table.columns.find((c) => c.name === table.primaryKey)!.type;
+    const rows = await this.db.query<{ label: bigint }>(
+      `SELECT (hash(CAST(k AS ${keyType})) >> 1)::BIGINT AS label FROM (SELECT unnest($1) AS k, generate_subscripts($1, 1) AS i) ORDER BY i`,
+      [listValue(keys)],
+    );
+    return rows.map((row) => row.label);
+  }
+
+  /**
+   * Labels of rows that pass a user filter, run in the read-only sandbox
+   * (the filter is user SQL). At most `maxRows` labels are returned. Rows without a vector are not
+   * excluded here, because `v IS NOT NULL` on a FLOAT[n] column reads the
+   * whole column; callers skip labels that have no index slot.
+   */
+  async labelsWhere(
+    table: TableSpec,
+    filter: { where: string; params: DuckDBValue[] },
+    options: { maxRows: number; timeoutMs: number },
+  ): Promise<{ labels: bigint[]; truncated: boolean }> {
+    const result = await this.runReadOnly(
+      `SELECT ${labelSql(table)} AS label FROM main.${quoteIdentifier(table.name)} WHERE (${filter.where})`,
+      filter.params,
+      { maxRows: options.maxRows, timeoutMs: options.timeoutMs, firstColumnOnly: true },
+    );
+    return { labels: result.rows.map((row) => row[0] as bigint), truncated: result.truncated };
+  }
+
+  /**
+   * The subset of `keys` whose rows pass a user filter (sandboxed like
+   * labelsWhere). Comparing typed keys lets DuckDB probe the key column
+   * instead of hashing every row.
+   */
+  async keysWhere(table: TableSpec, filter: { where: string; params: DuckDBValue[] }, keys: string[], timeoutMs: number): Promise<string[]> {
+    if (keys.length === 0) return [];
+    const keyColumn = quoteIdentifier(table.primaryKey);
+    const keyType = table.columns.find((c) => c.name === table.primaryKey)!.type;
+    const params = [...filter.params, listValue(keys)];
+    const result = await this.runReadOnly(
+      `SELECT CAST(${keyColumn} AS VARCHAR) AS key FROM main.${quoteIdentifier(table.name)}
+       WHERE ${keyColumn} IN (SELECT TRY_CAST(unnest($${params.length}) AS ${keyType})) AND (${filter.where})`,
+      params,
+      { maxRows: keys.length, timeoutMs, firstColumnOnly: true },
+    );
+    return result.rows.map((row) => row[0] as string);
+  }
+
+  /** Rows that pass a user filter (sandboxed like labelsWhere), NULL vectors included. */
+  async countWhere(table: TableSpec, filter: { where: string; params: DuckDBValue[] }, timeoutMs: number): Promise<number> {
+    const result = await this.runReadOnly(
+      `SELECT count(*) FROM main.${quoteIdentifier(table.name)} WHERE (${filter.where})`,
+      filter.params,
+      { maxRows: 1, timeoutMs },
+    );
+    return Number(result.rows[0][0]);
+  }
+
+  // ---- helpers ----
+
+  /** Runs a query and converts its rows to JSON-safe objects. */
+  async readJson(sql: string, params: DuckDBValue[] = []): Promise<Record<string, unknown>[]> {
+    this.db.queryCount++;
+    const connection = await this.db.connect();
+    try {
+      const reader = await connection.runAndReadAll(sql, params.length ? params : undefined);
+      return jsonRows(reader.columnNames(), reader.columnTypes(), reader.getRows());
+    } finally {
+      connection.closeSync();
+    }
+  }
+
+  private async existingKeys(tx: Transaction, table: TableRecord, keys: string[]): Promise<string[]> {
+    if (keys.length === 0) return [];
+    const rows = await tx.query<{ key: string }>(
+      `SELECT CAST(${quoteIdentifier(table.primaryKey)} AS VARCHAR) AS key FROM main.${quoteIdentifier(table.name)}
+       WHERE CAST(${quoteIdentifier(table.primaryKey)} AS VARCHAR) IN (SELECT unnest($1))`,
+      [listValue(keys)],
+    );
+    const found = new Set(rows.map((row) => row.key));
+    return keys.filter((key) => found.has(key));
+  }
+
+  private async deleteKeys(tx: Transaction, table: TableRecord, keys: string[]): Promise<string[]> {
+    if (keys.length === 0) return [];
+    const rows = await tx.query<{ key: string }>(
+      `DELETE FROM main.${quoteIdentifier(table.name)} WHERE CAST(${quoteIdentifier(table.primaryKey)} AS VARCHAR) IN (SELECT unnest($1))
+       RETURNING CAST(${quoteIdentifier(table.primaryKey)} AS VARCHAR) AS key`,
+      [listValue(keys)],
+    );
+    const deleted = rows.map((row) => row.key);
+    if (deleted.length > 0) {
+      await tx.query(`DELETE FROM ${META}.material_keys WHERE table_name = $1 AND list_contains($2, row_key)`, [table.name, listValue(deleted)]);
+    }
+    return deleted;
+  }
+
+  private async addMaterialKeys(tx: Transaction, tableName: string, links: MaterialKey[]): Promise<void> {
+    if (links.length === 0) return;
+    const appender = await tx.connection.createAppender('material_keys', META);
+    try {
+      for (let start = 0; start < links.length; start += CHUNK_ROWS) {
+        const slice = links.slice(start, start + CHUNK_ROWS);
+        const chunk = DuckDBDataChunk.create([VARCHAR, VARCHAR, VARCHAR, VARCHAR], slice.length);
+        chunk.setColumnValues(0, slice.map(() => tableName));
+        chunk.setColumnValues(1, slice.map((l) => l.column));
+        chunk.setColumnValues(2, slice.map((l) => l.key));
+        chunk.setColumnValues(3, slice.map((l) => l.formula));
+        appender.appendDataChunk(chunk);
+      }
+      appender.flushSync();
+    } finally {
+      appender.closeSync();
+    }
+  }
+
+  private async removeMaterialKeys(tx: Transaction, tableName: string, pairs: [string, string][]): Promise<void> {
+    for (const [column, key] of pairs) {
+      await tx.query(`DELETE FROM ${META}.material_keys WHERE table_name = $1 AND column_name = $2 AND row_key = $3`, [tableName, column, key]);
+    }
+  }
+
+  private async refreshRowCount(tx: Transaction, tableName: string): Promise<void> {
+    await tx.query(`UPDATE ${META}.tables SET row_count = (SELECT count(*) FROM main.${quoteIdentifier(tableName)}) WHERE name = $1`, [tableName]);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
+
+/**
+ * Reads a Parquet file's rows as JS values. The store's own instance has no
+ * file access, so a private in-memory DuckDB instance, which only ever runs
+ * this statement on a file this process wrote, does the reading.
+ */
+export async function readParquetRows(file: string): Promise<Record<string, unknown>[]> {
+  const instance = await DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false' });
+  const connection = await instance.connect();
+  try {
+    const reader = await connection.runAndReadAll('SELECT * FROM read_parquet($1)', [file]);
+    return reader.getRowObjectsJS() as Record<string, unknown>[];
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
