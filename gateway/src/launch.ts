@@ -100,7 +100,8 @@ async function main(): Promise<void> {
 
   if (process.argv.includes('--demo')) {
     const { seedDemo } = await import('./demo.js');
-    await seedDemo(gateway.url);
+    const key = process.env.SCIFED_API_KEYS?.split(',')[0]?.trim();
+    await seedDemo(gateway.url, key ? { authorization: `Bearer ${key}` } : {});
   }
 }
 
