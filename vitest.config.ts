@@ -17,5 +17,7 @@ export default defineConfig({
     // Two cores: more workers only add contention for DuckDB and WebAssembly.
     maxWorkers: 2,
     setupFiles: ['reflect-metadata'],
+    // Request logs are for operators; tests print only warnings and errors.
+    env: { SCIFED_LOG_LEVEL: 'warn' },
   },
 });

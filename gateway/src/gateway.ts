@@ -58,7 +58,7 @@ export interface SubgraphHealth {
 
 const HEALTH_TIMEOUT_MS = 2_000;
 
-/** Sends `{ __typename }` to a subgraph and reports whether it answered. */
+/** Sends `{ __typename }` to a subgraph and reports whether it responded. */
 async function probeSubgraph(url: string): Promise<SubgraphHealth> {
   const start = performance.now();
   try {
@@ -75,7 +75,7 @@ async function probeSubgraph(url: string): Promise<SubgraphHealth> {
   }
 }
 
-/** One JSON error body in the GraphQL response shape, for failures outside GraphQL execution. */
+/** Builds a JSON error body in the GraphQL response shape, for failures outside GraphQL execution. */
 function errorBody(message: string, extensions: Record<string, unknown>) {
   return { errors: [{ message, extensions }] };
 }
@@ -107,9 +107,9 @@ function formatGatewayError(formatted: GraphQLFormattedError, schema: () => Grap
 }
 
 /**
- * The request plugin: API keys and the cost limit before execution (so a
- * rejected operation reaches no subgraph), then the request id, the log line
- * and the metrics when the response leaves.
+ * Creates the request plugin. It checks API keys and the cost limit before
+ * execution, so a rejected operation reaches no subgraph, and it sets the
+ * request id, writes the log line and records metrics when the response leaves.
  */
 function requestPlugin(limits: OperationLimits, auth: AuthPolicy, sizes: StructureSizes, metrics: GatewayMetrics): ApolloServerPlugin<GatewayContext> {
   return {
@@ -163,7 +163,7 @@ function requestPlugin(limits: OperationLimits, auth: AuthPolicy, sizes: Structu
   };
 }
 
-/** Answers 504 when a request outlives the timeout. */
+/** Returns HTTP 504 when a request outlives the timeout. */
 function requestTimeout(limits: OperationLimits): RequestHandler {
   return (_request, response, next) => {
     const timer = setTimeout(() => {
@@ -183,7 +183,7 @@ function requestTimeout(limits: OperationLimits): RequestHandler {
 
 /**
  * Rejects documents with more than maxTokens tokens before Apollo parses them.
- * (Errors thrown from Apollo's parsing hook are answered with HTTP 500.)
+ * Errors thrown from Apollo's parsing hook would become HTTP 500 responses.
  */
 function tokenLimit(limits: OperationLimits): RequestHandler {
   return (request, response, next) => {

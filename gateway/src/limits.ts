@@ -90,7 +90,7 @@ export function limitsFromEnv(env = process.env, overrides: Partial<OperationLim
 
 export { ENV_NAMES as LIMIT_ENV_NAMES };
 
-/** An HTTP 400 LIMIT_EXCEEDED error naming the limit, its value and the measured value. */
+/** Creates an HTTP 400 LIMIT_EXCEEDED error naming the limit, its value and the measured value. */
 export function limitError(limit: keyof OperationLimits, value: number, measured: number): GraphQLError {
   const error = limitExceeded(
     `${limit} (${ENV_NAMES[limit]})`,

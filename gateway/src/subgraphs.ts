@@ -1,9 +1,9 @@
 import type { SubgraphName } from '@scifed/schema';
 
 /**
- * What the gateway and the launcher need from each subgraph package: a schema
- * builder for printing SDL (no store opened), and a factory that opens the
- * store and returns the schema with its per-request context.
+ * The interface of each subgraph package for the gateway and the launcher: a
+ * schema builder for printing SDL (no store opened), and a factory that opens
+ * the store and returns the schema with its per-request context.
  */
 export interface SubgraphModule {
   name: SubgraphName;

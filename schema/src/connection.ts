@@ -1,9 +1,10 @@
-import { Field, Int, ObjectType, type ClassType } from 'type-graphql';
+import { Directive, Field, Int, ObjectType, type ClassType } from 'type-graphql';
 
 import { badInput } from './errors.js';
 
-/** Relay-style page information shared by every connection. */
+/** Relay-style page information shared by every connection. It is @shareable because every subgraph resolves it. */
 @ObjectType({ description: 'Position of a page within a cursor connection.' })
+@Directive('@shareable')
 export class PageInfo {
   @Field(() => Boolean)
   hasNextPage!: boolean;
