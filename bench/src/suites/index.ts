@@ -3,9 +3,10 @@ import { attentionSuite } from './attention.js';
 import { bandwidthSuite } from './bandwidth.js';
 import { forcesSuite } from './forces.js';
 import { gatewaySuite } from './gateway.js';
+import { materialsSuite } from './materials.js';
 import { memorySuite } from './memory.js';
 import { vectorsSuite } from './vectors.js';
 
 // Every suite that `npm run bench` runs, in order. The bandwidth probe runs
 // first because the vector and attention suites divide by its figure.
-export const suites: BenchSuite[] = [bandwidthSuite, forcesSuite, vectorsSuite, attentionSuite, memorySuite, gatewaySuite];
+export const suites: BenchSuite[] = [bandwidthSuite, forcesSuite, vectorsSuite, attentionSuite, memorySuite, gatewaySuite, materialsSuite];
