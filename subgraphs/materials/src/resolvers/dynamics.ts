@@ -77,6 +77,8 @@ export class DynamicsResolver {
 
   @FieldResolver(() => String, { description: 'Every sampled frame as multi-frame extended XYZ, positions wrapped into the cell; info keys step, time_fs, energy (potential, eV), kinetic_energy, total_energy, temperature_K, pressure_GPa.' })
   async trajectory(@Root() job: MdJobRecord, @Ctx() ctx: Context): Promise<string> {
+    // NOTE: the whole trajectory is built in memory and sent in one response,
+    // about 60 bytes per atom and frame; choose sampleEvery so that stays small.
     const structure = await ctx.structureById.load(job.structureId);
     if (!structure) throw notFound('Structure', job.structureId, 'The starting structure of this job is no longer stored.');
     return trajectoryText(ctx.store, job, structure.species, structure.pbc);
