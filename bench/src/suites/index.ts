@@ -5,6 +5,7 @@ import { dataSuite } from './data.js';
 import { forcesSuite } from './forces.js';
 import { gatewaySuite } from './gateway.js';
 import { literatureSuite } from './literature.js';
+import { materialsSuite } from './materials.js';
 import { memorySuite } from './memory.js';
 import { vectorsSuite } from './vectors.js';
 
@@ -15,6 +16,7 @@ export const suites: BenchSuite[] = [
   forcesSuite,
   vectorsSuite,
   attentionSuite,
+  materialsSuite,
   literatureSuite,
   memorySuite,
   dataSuite,

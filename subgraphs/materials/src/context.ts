@@ -1,6 +1,7 @@
 import type { Connection } from '@scifed/schema';
 import DataLoader from 'dataloader';
 
+import type { MdJobs } from './simulation/jobs.js';
 import type { MaterialsStore, StructureRecord } from './store.js';
 
 export interface PageKey {
@@ -12,14 +13,17 @@ export interface PageKey {
 /** Per-request state: the store and DataLoaders that batch entity lookups. */
 export interface MaterialsContext {
   store: MaterialsStore;
+  /** Molecular-dynamics jobs of this process, shared by every request. */
+  jobs: MdJobs;
   structureById: DataLoader<string, StructureRecord | null>;
   structuresByFormula: DataLoader<PageKey, { records: StructureRecord[]; total: number }, string>;
 }
 
 /** Builds a fresh context; one per request, so loaders never cache across requests. */
-export function createContext(store: MaterialsStore, limits: MaterialsLimits): MaterialsContext & { limits: MaterialsLimits } {
+export function createContext(store: MaterialsStore, limits: MaterialsLimits, jobs: MdJobs): MaterialsContext & { limits: MaterialsLimits } {
   return {
     store,
+    jobs,
     limits,
     structureById: new DataLoader((ids) => store.structuresByIds(ids)),
     // Keys that share a page window are served by one query.

@@ -70,7 +70,135 @@ CREATE TABLE IF NOT EXISTS potentials (
   builtin BOOLEAN NOT NULL DEFAULT false,
   created_at TIMESTAMP NOT NULL DEFAULT current_timestamp
 );
+CREATE TABLE IF NOT EXISTS md_jobs (
+  id VARCHAR PRIMARY KEY,
+  status VARCHAR NOT NULL,      -- QUEUED, RUNNING, COMPLETED, FAILED, CANCELLED
+  structure_id VARCHAR NOT NULL,
+  potential_id VARCHAR NOT NULL,
+  ensemble VARCHAR NOT NULL,    -- NVE, NVT_LANGEVIN
+  temperature DOUBLE NOT NULL,  -- K
+  timestep_fs DOUBLE NOT NULL,
+  steps INTEGER NOT NULL,
+  sample_every INTEGER NOT NULL,
+  friction DOUBLE NOT NULL,     -- 1/fs
+  seed UBIGINT NOT NULL,
+  backend_requested VARCHAR NOT NULL,
+  backend VARCHAR,              -- the backend that ran, once known
+  step INTEGER NOT NULL DEFAULT 0,
+  error VARCHAR,
+  result_structure_id VARCHAR,
+  created_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+  started_at TIMESTAMP,
+  finished_at TIMESTAMP
+);
+CREATE TABLE IF NOT EXISTS md_frames (
+  job_id VARCHAR NOT NULL,
+  step INTEGER NOT NULL,
+  time_fs DOUBLE NOT NULL,
+  potential_energy DOUBLE NOT NULL,  -- eV
+  kinetic_energy DOUBLE NOT NULL,    -- eV
+  total_energy DOUBLE NOT NULL,      -- eV
+  temperature DOUBLE NOT NULL,       -- K
+  pressure_gpa DOUBLE NOT NULL,
+  cell DOUBLE[9] NOT NULL,
+  positions BLOB NOT NULL,           -- float64 little-endian, 3N, Å, wrapped into the cell
+  PRIMARY KEY (job_id, step)
+);
 `;
+
+/** Status of a molecular-dynamics job; QUEUED and RUNNING are unfinished. */
+export type JobStatus = 'QUEUED' | 'RUNNING' | 'COMPLETED' | 'FAILED' | 'CANCELLED';
+
+/** A stored molecular-dynamics job: its request and how far it got. */
+export interface MdJobRecord {
+  id: string;
+  status: JobStatus;
+  structureId: string;
+  potentialId: string;
+  ensemble: string;
+  /** K */
+  temperature: number;
+  timestepFs: number;
+  steps: number;
+  sampleEvery: number;
+  /** 1/fs */
+  friction: number;
+  seed: number;
+  backendRequested: string;
+  backend: string | null;
+  /** Steps completed. */
+  step: number;
+  error: string | null;
+  resultStructureId: string | null;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+}
+
+/** Fields of a job that change while it runs; `started` and `finished` stamp the current time. */
+export type MdJobUpdate = Partial<Pick<MdJobRecord, 'status' | 'backend' | 'step' | 'error' | 'resultStructureId'>> & { started?: true; finished?: true };
+
+/** One sampled frame of a trajectory. */
+export interface MdFrameRecord {
+  step: number;
+  timeFs: number;
+  /** eV */
+  potentialEnergy: number;
+  kineticEnergy: number;
+  totalEnergy: number;
+  /** K */
+  temperature: number;
+  pressureGPa: number;
+}
+
+const JOB_COLUMNS =
+  'id, status, structure_id, potential_id, ensemble, temperature, timestep_fs, steps, sample_every, friction, seed, backend_requested, backend, step, error, result_structure_id, created_at, started_at, finished_at';
+
+const JOB_UPDATE_COLUMNS: Record<Exclude<keyof MdJobUpdate, 'started' | 'finished'>, string> = {
+  status: 'status',
+  backend: 'backend',
+  step: 'step',
+  error: 'error',
+  resultStructureId: 'result_structure_id',
+};
+
+function toJob(row: Record<string, unknown>): MdJobRecord {
+  return {
+    id: row.id as string,
+    status: row.status as JobStatus,
+    structureId: row.structure_id as string,
+    potentialId: row.potential_id as string,
+    ensemble: row.ensemble as string,
+    temperature: row.temperature as number,
+    timestepFs: row.timestep_fs as number,
+    steps: row.steps as number,
+    sampleEvery: row.sample_every as number,
+    friction: row.friction as number,
+    seed: Number(row.seed),
+    backendRequested: row.backend_requested as string,
+    backend: (row.backend as string | null) ?? null,
+    step: row.step as number,
+    error: (row.error as string | null) ?? null,
+    resultStructureId: (row.result_structure_id as string | null) ?? null,
+    createdAt: row.created_at as Date,
+    startedAt: (row.started_at as Date | null) ?? null,
+    finishedAt: (row.finished_at as Date | null) ?? null,
+  };
+}
+
+const FRAME_COLUMNS = 'step, time_fs, potential_energy, kinetic_energy, total_energy, temperature, pressure_gpa';
+
+function toFrame(row: Record<string, unknown>): MdFrameRecord {
+  return {
+    step: row.step as number,
+    timeFs: row.time_fs as number,
+    potentialEnergy: row.potential_energy as number,
+    kineticEnergy: row.kinetic_energy as number,
+    totalEnergy: row.total_energy as number,
+    temperature: row.temperature as number,
+    pressureGPa: row.pressure_gpa as number,
+  };
+}
 
 /** A stored potential: its description and the text it is rebuilt from. */
 export interface PotentialRecord {
@@ -328,6 +456,72 @@ export class MaterialsStore {
       params,
     );
     return { records: rows.map(toPotential), total: Number(total) };
+  }
+
+  /** Stores a new job. */
+  async insertJob(job: Omit<MdJobRecord, 'createdAt' | 'startedAt' | 'finishedAt' | 'backend' | 'step' | 'error' | 'resultStructureId' | 'status'>): Promise<MdJobRecord> {
+    const rows = await this.db.query(
+      `INSERT INTO md_jobs (id, status, structure_id, potential_id, ensemble, temperature, timestep_fs, steps, sample_every, friction, seed, backend_requested)
+       VALUES ($1, 'QUEUED', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING ${JOB_COLUMNS}`,
+      [job.id, job.structureId, job.potentialId, job.ensemble, job.temperature, job.timestepFs, job.steps, job.sampleEvery, job.friction, job.seed, job.backendRequested],
+    );
+    return toJob(rows[0]);
+  }
+
+  async updateJob(id: string, update: MdJobUpdate): Promise<void> {
+    const { started, finished, ...values } = update;
+    const entries = Object.entries(values) as [keyof typeof JOB_UPDATE_COLUMNS, DuckDBValue][];
+    const sets = entries.map(([key], k) => `${JOB_UPDATE_COLUMNS[key]} = $${k + 2}`);
+    if (started) sets.push('started_at = current_timestamp');
+    if (finished) sets.push('finished_at = current_timestamp');
+    if (sets.length === 0) return;
+    await this.db.query(`UPDATE md_jobs SET ${sets.join(', ')} WHERE id = $1`, [id, ...entries.map(([, value]) => value)]);
+  }
+
+  async jobById(id: string): Promise<MdJobRecord | null> {
+    const rows = await this.db.query(`SELECT ${JOB_COLUMNS} FROM md_jobs WHERE id = $1`, [id]);
+    return rows.length > 0 ? toJob(rows[0]) : null;
+  }
+
+  /** Marks every QUEUED or RUNNING job FAILED with `reason`; returns their ids. */
+  async failUnfinishedJobs(reason: string): Promise<string[]> {
+    const rows = await this.db.query<{ id: string }>(
+      `UPDATE md_jobs SET status = 'FAILED', error = $1, finished_at = current_timestamp WHERE status IN ('QUEUED', 'RUNNING') RETURNING id`,
+      [reason],
+    );
+    return rows.map((row) => row.id);
+  }
+
+  /** Stores one sampled frame with its positions (3N, Å). */
+  async insertFrame(jobId: string, frame: MdFrameRecord, cell: Float64Array, positions: Float64Array): Promise<void> {
+    await this.db.query(
+      `INSERT INTO md_frames (job_id, ${FRAME_COLUMNS}, cell, positions) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [
+        jobId, frame.step, frame.timeFs, frame.potentialEnergy, frame.kineticEnergy, frame.totalEnergy, frame.temperature, frame.pressureGPa,
+        arrayValue(Array.from(cell)),
+        blobValue(new Uint8Array(positions.buffer, positions.byteOffset, positions.byteLength)),
+      ],
+    );
+  }
+
+  /** One page of a job's frames in step order, without positions. */
+  async framesOf(jobId: string, page: { offset: number; limit: number }): Promise<{ records: MdFrameRecord[]; total: number }> {
+    const [{ total }] = await this.db.query<{ total: bigint }>('SELECT count(*) AS total FROM md_frames WHERE job_id = $1', [jobId]);
+    const rows = await this.db.query(
+      `SELECT ${FRAME_COLUMNS} FROM md_frames WHERE job_id = $1 ORDER BY step LIMIT ${page.limit} OFFSET ${page.offset}`,
+      [jobId],
+    );
+    return { records: rows.map(toFrame), total: Number(total) };
+  }
+
+  /** Every frame of a job in step order, with its cell and positions (3N, Å). */
+  async trajectoryOf(jobId: string): Promise<(MdFrameRecord & { cell: Float64Array; positions: Float64Array })[]> {
+    const rows = await this.db.query(`SELECT ${FRAME_COLUMNS}, cell, positions FROM md_frames WHERE job_id = $1 ORDER BY step`, [jobId]);
+    return rows.map((row) => ({
+      ...toFrame(row),
+      cell: Float64Array.from(row.cell as number[]),
+      positions: new Float64Array(Uint8Array.from(row.positions as Uint8Array).buffer),
+    }));
   }
 
   close(): void {

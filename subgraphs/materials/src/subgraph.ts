@@ -7,12 +7,14 @@ import { StructureIoResolver } from './resolvers/structure-io.js';
 import { EvaluationResolver, PotentialResolver } from './resolvers/potential.js';
 import { seedBuiltinPotentials } from './potentials/service.js';
 import { RelaxResolver } from './resolvers/relax.js';
+import { DynamicsResolver } from './resolvers/dynamics.js';
+import { MdJobs } from './simulation/jobs.js';
 import { MaterialsStore } from './store.js';
 
 /** The materials subgraph schema (no store needed; used to print the SDL). */
 export function buildMaterialsSchema(): BuiltSubgraph {
   return buildFederatedSchema({
-    resolvers: [StructureResolver, MaterialResolver, StructureIoResolver, PotentialResolver, EvaluationResolver, RelaxResolver],
+    resolvers: [StructureResolver, MaterialResolver, StructureIoResolver, PotentialResolver, EvaluationResolver, RelaxResolver, DynamicsResolver],
     referenceResolvers: {
       Structure: {
         __resolveReference: (ref: { id: string }, ctx: MaterialsContext) => ctx.structureById.load(ref.id),
@@ -27,6 +29,7 @@ export function buildMaterialsSchema(): BuiltSubgraph {
 export interface MaterialsSubgraph extends BuiltSubgraph {
   name: 'materials';
   store: MaterialsStore;
+  jobs: MdJobs;
   context: () => Promise<object>;
   close(): Promise<void>;
 }
@@ -36,11 +39,16 @@ export async function createMaterialsSubgraph(options: { dataDir?: string } = {}
   const store = await MaterialsStore.open(options.dataDir);
   await seedBuiltinPotentials(store);
   const limits = limitsFromEnv();
+  const jobs = await MdJobs.open(store, limits);
   return {
     name: 'materials',
     ...buildMaterialsSchema(),
     store,
-    context: async () => createContext(store, limits),
-    close: async () => store.close(),
+    jobs,
+    context: async () => createContext(store, limits, jobs),
+    close: async () => {
+      await jobs.close();
+      store.close();
+    },
   };
 }
