@@ -7,6 +7,8 @@ import { Material, PaperConnection } from '../schema/types.js';
 @Resolver(() => Material)
 export class MaterialResolver {
   @FieldResolver(() => PaperConnection, {
+    // Nullable so that the gateway can return the rest of a query while this subgraph is down.
+    nullable: true,
     description: 'Papers whose title or abstract mentions this system (its formula, or its element name for a pure element), in ingestion order.',
   })
   async papers(

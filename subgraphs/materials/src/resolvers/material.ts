@@ -14,7 +14,9 @@ export class MaterialResolver {
     return { formula: reduceFormulaArgument(formula) };
   }
 
-  @FieldResolver(() => StructureConnection, { description: 'Stored structures with this reduced formula, oldest first.' })
+  @FieldResolver(() => StructureConnection, {
+    // Nullable so that the gateway can return the rest of a query while this subgraph is down.
+    nullable: true, description: 'Stored structures with this reduced formula, oldest first.' })
   async structures(
     @Root() material: Material,
     @Ctx() ctx: MaterialsContext,

@@ -7,6 +7,8 @@ import { Material, MemoryConnection } from '../schema/types.js';
 @Resolver(() => Material)
 export class MaterialResolver {
   @FieldResolver(() => MemoryConnection, {
+    // Nullable so that the gateway can return the rest of a query while this subgraph is down.
+    nullable: true,
     description: 'Memories with a tag whose reduced formula is this one ("Ni3Al" and "AlNi3" both match AlNi3), oldest first.',
   })
   async memories(

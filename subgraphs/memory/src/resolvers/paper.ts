@@ -6,7 +6,9 @@ import { MemoryConnection, Paper } from '../schema/types.js';
 
 @Resolver(() => Paper)
 export class PaperResolver {
-  @FieldResolver(() => MemoryConnection, { description: 'Memories whose source is this paper id, oldest first.' })
+  @FieldResolver(() => MemoryConnection, {
+    // Nullable so that the gateway can return the rest of a query while this subgraph is down.
+    nullable: true, description: 'Memories whose source is this paper id, oldest first.' })
   async memories(
     @Root() paper: Paper,
     @Ctx() ctx: MemoryContext,
