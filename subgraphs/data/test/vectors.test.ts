@@ -53,7 +53,11 @@ describe('filtered vectorSearch', () => {
   for (const [name, where, strategy] of cases) {
     it(`keeps recall@10 at ${name}`, async () => {
       const params = where ? [thresholds[name]] : undefined;
-      const expected = data.rows.filter((row) => (where ? (where.includes('>=') ? row.bucket >= params![0] : row.bucket < params![0]) : true)).length;
+      const passes = (bucket: number) => {
+        if (!where) return true;
+        return where.includes('>=') ? bucket >= params![0] : bucket < params![0];
+      };
+      const expected = data.rows.filter((row) => passes(row.bucket)).length;
       let found = 0;
       let total = 0;
       for (let q = 0; q < 20; q++) {
@@ -68,9 +72,7 @@ describe('filtered vectorSearch', () => {
         expect(truth.size).toBe(Math.min(10, expected));
         found += approx.data.vectorSearch.hits.filter((hit: any) => truth.has(hit.key)).length;
         total += truth.size;
-        for (const hit of approx.data.vectorSearch.hits) {
-          if (where) expect(where.includes('>=') ? hit.row.bucket >= params![0] : hit.row.bucket < params![0]).toBe(true);
-        }
+        for (const hit of approx.data.vectorSearch.hits) expect(passes(hit.row.bucket)).toBe(true);
       }
       expect(found / total).toBeGreaterThanOrEqual(0.95);
     });
