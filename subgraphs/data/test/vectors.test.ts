@@ -1,3 +1,5 @@
+import { existsSync, rmSync } from 'node:fs';
+
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -152,6 +154,28 @@ describe('index upkeep', () => {
     expect(index.hnsw.size()).toBe(N - 1);
     const { data: result } = await search({ vector: data.rows[11].v, k: 3 });
     expect(result.vectorSearch.hits.map((hit: any) => hit.key)).not.toContain('11');
+  });
+});
+
+describe('index file', () => {
+  it('is rebuilt at restart when missing', async () => {
+    await h.close();
+    rmSync(`${h.dir}/data.points.v.usearch`);
+    h = await openHarness(h.dir);
+    const index = h.subgraph.vectors.get('points', 'v')!;
+    expect(index.buildSeconds).toBeGreaterThan(0);
+    expect(existsSync(`${h.dir}/data.points.v.usearch`)).toBe(true);
+    const { data: result } = await search({ vector: data.rows[12].v, k: 1 });
+    expect(result.vectorSearch.hits[0].key).toBe('12');
+  });
+
+  it('is removed with dropVectorIndex', async () => {
+    const { data: dropped } = await h.exec(`mutation { dropVectorIndex(table: "points", column: "v") }`);
+    expect(dropped.dropVectorIndex).toBe(true);
+    expect(existsSync(`${h.dir}/data.points.v.usearch`)).toBe(false);
+    const { errors } = await search({ vector: data.rows[12].v, k: 1 });
+    expect(errors?.[0].message).toContain('has no vector index; create one with createVectorIndex');
+    await h.exec(`mutation { createVectorIndex(input: {table: "points", column: "v"}) { size } }`);
   });
 });
 
