@@ -1,3 +1,5 @@
+import { existsSync, rmSync } from 'node:fs';
+
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -53,7 +55,11 @@ describe('filtered vectorSearch', () => {
   for (const [name, where, strategy] of cases) {
     it(`keeps recall@10 at ${name}`, async () => {
       const params = where ? [thresholds[name]] : undefined;
-      const expected = data.rows.filter((row) => (where ? (where.includes('>=') ? row.bucket >= params![0] : row.bucket < params![0]) : true)).length;
+      const passes = (bucket: number) => {
+        if (!where) return true;
+        return where.includes('>=') ? bucket >= params![0] : bucket < params![0];
+      };
+      const expected = data.rows.filter((row) => passes(row.bucket)).length;
       let found = 0;
       let total = 0;
       for (let q = 0; q < 20; q++) {
@@ -68,9 +74,7 @@ describe('filtered vectorSearch', () => {
         expect(truth.size).toBe(Math.min(10, expected));
         found += approx.data.vectorSearch.hits.filter((hit: any) => truth.has(hit.key)).length;
         total += truth.size;
-        for (const hit of approx.data.vectorSearch.hits) {
-          if (where) expect(where.includes('>=') ? hit.row.bucket >= params![0] : hit.row.bucket < params![0]).toBe(true);
-        }
+        for (const hit of approx.data.vectorSearch.hits) expect(passes(hit.row.bucket)).toBe(true);
       }
       expect(found / total).toBeGreaterThanOrEqual(0.95);
     });
@@ -150,6 +154,28 @@ describe('index upkeep', () => {
     expect(index.hnsw.size()).toBe(N - 1);
     const { data: result } = await search({ vector: data.rows[11].v, k: 3 });
     expect(result.vectorSearch.hits.map((hit: any) => hit.key)).not.toContain('11');
+  });
+});
+
+describe('index file', () => {
+  it('is rebuilt at restart when missing', async () => {
+    await h.close();
+    rmSync(`${h.dir}/data.points.v.usearch`);
+    h = await openHarness(h.dir);
+    const index = h.subgraph.vectors.get('points', 'v')!;
+    expect(index.buildSeconds).toBeGreaterThan(0);
+    expect(existsSync(`${h.dir}/data.points.v.usearch`)).toBe(true);
+    const { data: result } = await search({ vector: data.rows[12].v, k: 1 });
+    expect(result.vectorSearch.hits[0].key).toBe('12');
+  });
+
+  it('is removed with dropVectorIndex', async () => {
+    const { data: dropped } = await h.exec(`mutation { dropVectorIndex(table: "points", column: "v") }`);
+    expect(dropped.dropVectorIndex).toBe(true);
+    expect(existsSync(`${h.dir}/data.points.v.usearch`)).toBe(false);
+    const { errors } = await search({ vector: data.rows[12].v, k: 1 });
+    expect(errors?.[0].message).toContain('has no vector index; create one with createVectorIndex');
+    await h.exec(`mutation { createVectorIndex(input: {table: "points", column: "v"}) { size } }`);
   });
 });
 

@@ -6,7 +6,9 @@ import { Material, MaterialRowConnection } from '../schema/types.js';
 
 @Resolver(() => Material)
 export class MaterialResolver {
-  @FieldResolver(() => MaterialRowConnection, { description: 'Rows of linked formula columns whose value reduces to this formula, by table, column and key.' })
+  @FieldResolver(() => MaterialRowConnection, {
+    // Nullable so that the gateway can return the rest of a query while this subgraph is down.
+    nullable: true, description: 'Rows of linked formula columns whose value reduces to this formula, by table, column and key.' })
   async rows(
     @Root() material: Material,
     @Ctx() ctx: DataContext,
