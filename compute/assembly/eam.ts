@@ -55,6 +55,8 @@ export function ffEamDensityHalf(
   offsets: usize, neighbors: usize, n: i32, rho: usize, cutOffsets: usize, cutJ: usize, cutR: usize,
 ): void {
   const stride = <usize>nr * KNOT_BYTES;
+  // With one species every pair reads the same table.
+  const rhor0 = rhor + <usize>load<i32>(densityIndex) * stride;
   let kept = 0;
   store<i32>(cutOffsets, 0);
   for (let i = 0; i < n; i++) {
@@ -73,7 +75,7 @@ export function ffEamDensityHalf(
     }
     store<i32>(cutOffsets + (<usize>(i + 1) << 2), kept);
 
-    const a = load<i32>(species + (<usize>i << 2));
+    const a = s == 1 ? 0 : load<i32>(species + (<usize>i << 2));
     let rhoI = 0.0;
     for (let k = first; k < kept; k++) {
       const j = <usize>load<i32>(cutJ + (<usize>k << 2));
@@ -82,9 +84,9 @@ export function ffEamDensityHalf(
       store<f64>(rAt, r);
       const knot = knotOf(r, rdr, nr);
       const p = fractionOf(r, rdr, nr);
-      const b = load<i32>(species + (j << 2));
-      const atI = rhor + <usize>load<i32>(densityIndex + (<usize>(a * s + b) << 2)) * stride + knot;
-      const atJ = rhor + <usize>load<i32>(densityIndex + (<usize>(b * s + a) << 2)) * stride + knot;
+      const b = s == 1 ? 0 : load<i32>(species + (j << 2));
+      const atI = (s == 1 ? rhor0 : rhor + <usize>load<i32>(densityIndex + (<usize>(a * s + b) << 2)) * stride) + knot;
+      const atJ = (s == 1 ? rhor0 : rhor + <usize>load<i32>(densityIndex + (<usize>(b * s + a) << 2)) * stride) + knot;
       rhoI += splineValue(atI, p);
       const rj = rho + (j << 3);
       store<f64>(rj, load<f64>(rj) + splineValue(atJ, p));
@@ -130,11 +132,14 @@ export function ffEamForceHalf(
   nr: i32, rdr: f64, cutOffsets: usize, cutJ: usize, cutR: usize, n: i32, fp: usize, fe: usize, virial: usize,
 ): void {
   const stride = <usize>nr * KNOT_BYTES;
+  // With one species every pair reads the same tables (the branch on s is loop-invariant).
+  const rhor0 = rhor + <usize>load<i32>(densityIndex) * stride;
+  const z2r0 = z2r + <usize>load<i32>(pairIndex) * stride;
   let vxx = 0.0, vyy = 0.0, vzz = 0.0, vyz = 0.0, vxz = 0.0, vxy = 0.0;
   for (let i = 0; i < n; i++) {
     const xi = x + <usize>i * 24;
     const px = load<f64>(xi), py = load<f64>(xi, 8), pz = load<f64>(xi, 16);
-    const a = load<i32>(species + (<usize>i << 2));
+    const a = s == 1 ? 0 : load<i32>(species + (<usize>i << 2));
     const fpI = load<f64>(fp + (<usize>i << 3));
     let fx = 0.0, fy = 0.0, fz = 0.0, ei = 0.0;
     const end = load<i32>(cutOffsets + (<usize>(i + 1) << 2));
@@ -145,10 +150,16 @@ export function ffEamForceHalf(
       const dx = px - load<f64>(xj), dy = py - load<f64>(xj, 8), dz = pz - load<f64>(xj, 16);
       const knot = knotOf(r, rdr, nr);
       const p = fractionOf(r, rdr, nr);
-      const b = load<i32>(species + (j << 2));
-      const rhoAtI = splineSlope(rhor + <usize>load<i32>(densityIndex + (<usize>(a * s + b) << 2)) * stride + knot, p);
-      const rhoAtJ = splineSlope(rhor + <usize>load<i32>(densityIndex + (<usize>(b * s + a) << 2)) * stride + knot, p);
-      const z = z2r + <usize>load<i32>(pairIndex + (<usize>(a * s + b) << 2)) * stride + knot;
+      let rhoAtI: f64, rhoAtJ: f64, z: usize;
+      if (s == 1) {
+        rhoAtI = rhoAtJ = splineSlope(rhor0 + knot, p);
+        z = z2r0 + knot;
+      } else {
+        const b = load<i32>(species + (j << 2));
+        rhoAtI = splineSlope(rhor + <usize>load<i32>(densityIndex + (<usize>(a * s + b) << 2)) * stride + knot, p);
+        rhoAtJ = splineSlope(rhor + <usize>load<i32>(densityIndex + (<usize>(b * s + a) << 2)) * stride + knot, p);
+        z = z2r + <usize>load<i32>(pairIndex + (<usize>(a * s + b) << 2)) * stride + knot;
+      }
       const z2p = splineSlope(z, p);
       const z2 = splineValue(z, p);
 

@@ -56,6 +56,19 @@ export function ffLjHalf(
   x: usize, species: usize, s: i32, coeff: usize, cutsq: usize, offset: usize,
   offsets: usize, neighbors: usize, n: i32, fe: usize, virial: usize,
 ): void {
+  // One species: the coefficients are loop constants (no per-pair species lookups).
+  if (s == 1) ljHalf(x, species, s, coeff, cutsq, offset, offsets, neighbors, n, fe, virial, true);
+  else ljHalf(x, species, s, coeff, cutsq, offset, offsets, neighbors, n, fe, virial, false);
+}
+
+// @ts-ignore: decorator
+@inline function ljHalf(
+  x: usize, species: usize, s: i32, coeff: usize, cutsq: usize, offset: usize,
+  offsets: usize, neighbors: usize, n: i32, fe: usize, virial: usize, uniform: bool,
+): void {
+  const cut0 = f64x2.splat(load<f64>(cutsq)), offset0 = f64x2.splat(load<f64>(offset));
+  const c1 = f64x2.splat(load<f64>(coeff)), c2 = f64x2.splat(load<f64>(coeff, 8));
+  const c3 = f64x2.splat(load<f64>(coeff, 16)), c4 = f64x2.splat(load<f64>(coeff, 24));
   const half = f64x2.splat(0.5);
   const one = f64x2.splat(1.0);
   let vd0 = f64x2.splat(0.0), vd1 = f64x2.splat(0.0), vd2 = f64x2.splat(0.0);
@@ -63,7 +76,7 @@ export function ffLjHalf(
   for (let i = 0; i < n; i++) {
     const xi = x + <usize>i * 24;
     const px = f64x2.splat(load<f64>(xi)), py = f64x2.splat(load<f64>(xi, 8)), pz = f64x2.splat(load<f64>(xi, 16));
-    const rowI = load<i32>(species + (<usize>i << 2)) * s;
+    const rowI = uniform ? 0 : load<i32>(species + (<usize>i << 2)) * s;
     let fx = f64x2.splat(0.0), fy = f64x2.splat(0.0), fz = f64x2.splat(0.0), ei = f64x2.splat(0.0);
     const start = load<i32>(offsets + (<usize>i << 2));
     const end = load<i32>(offsets + (<usize>(i + 1) << 2));
@@ -75,15 +88,15 @@ export function ffLjHalf(
       const dy = f64x2.sub(py, axisLanes(x, j0, j1, 8));
       const dz = f64x2.sub(pz, axisLanes(x, j0, j1, 16));
       const rsq = f64x2.add(f64x2.add(f64x2.mul(dx, dx), f64x2.mul(dy, dy)), f64x2.mul(dz, dz));
-      const p0 = <usize>(rowI + load<i32>(species + (j0 << 2)));
-      const p1 = <usize>(rowI + load<i32>(species + (j1 << 2)));
-      const inside = f64x2.lt(rsq, pairLanes(cutsq, p0, p1, 3, 0));
+      const p0 = uniform ? 0 : <usize>(rowI + load<i32>(species + (j0 << 2)));
+      const p1 = uniform ? 0 : <usize>(rowI + load<i32>(species + (j1 << 2)));
+      const inside = f64x2.lt(rsq, uniform ? cut0 : pairLanes(cutsq, p0, p1, 3, 0));
       const r2inv = f64x2.div(one, rsq);
       const r6inv = f64x2.mul(f64x2.mul(r2inv, r2inv), r2inv);
-      const lj1 = pairLanes(coeff, p0, p1, 5, 0), lj2 = pairLanes(coeff, p0, p1, 5, 8);
-      const lj3 = pairLanes(coeff, p0, p1, 5, 16), lj4 = pairLanes(coeff, p0, p1, 5, 24);
+      const lj1 = uniform ? c1 : pairLanes(coeff, p0, p1, 5, 0), lj2 = uniform ? c2 : pairLanes(coeff, p0, p1, 5, 8);
+      const lj3 = uniform ? c3 : pairLanes(coeff, p0, p1, 5, 16), lj4 = uniform ? c4 : pairLanes(coeff, p0, p1, 5, 24);
       const fpair = v128.and(f64x2.mul(f64x2.mul(r6inv, f64x2.sub(f64x2.mul(lj1, r6inv), lj2)), r2inv), inside);
-      const e = f64x2.sub(f64x2.mul(r6inv, f64x2.sub(f64x2.mul(lj3, r6inv), lj4)), pairLanes(offset, p0, p1, 3, 0));
+      const e = f64x2.sub(f64x2.mul(r6inv, f64x2.sub(f64x2.mul(lj3, r6inv), lj4)), uniform ? offset0 : pairLanes(offset, p0, p1, 3, 0));
       const halfE = v128.and(f64x2.mul(half, e), inside);
 
       const gx = f64x2.mul(dx, fpair), gy = f64x2.mul(dy, fpair), gz = f64x2.mul(dz, fpair);

@@ -5,6 +5,7 @@ import { BackendUnavailableError } from '../errors.js';
 import { readBuffer, requireGpu, uploadBuffer, type GpuContext } from '../webgpu.js';
 import { stencilRows } from './neighbor-grid.js';
 import type { CellGeometry } from './structure.js';
+import { storageBindingLimit } from './webgpu-backend.js';
 import { wasmBinnedAtoms, type BinnedAtoms, type BuiltLists } from './wasm-neighbors.js';
 
 /**
@@ -145,7 +146,7 @@ async function searchList(gpu: GpuContext, grid: DeviceGrid, n: number, rows: In
   device.queue.writeBuffer(counts, 0, offsets);
 
   // Slices of whole atoms, each within one storage binding.
-  const maxWords = Math.floor(Math.min(gpu.maxStorageBinding, gpu.device.limits.maxBufferSize) / 4);
+  const maxWords = Math.floor(storageBindingLimit(gpu) / 4);
   const neighbors = new Int32Array(offsets[n]);
   let first = 0;
   while (first < n) {
