@@ -49,8 +49,9 @@
 
 /**
  * Lennard-Jones (LAMMPS lj/cut): fpair = r⁻⁶(lj1 r⁻⁶ − lj2)/r², E = r⁻⁶(lj3 r⁻⁶ − lj4) − offset.
- * Two neighbours per step in f64x2 lanes (WebAssembly SIMD has two f64
- * lanes); the cutoff is a lane mask, and the scatter onto j is scalar.
+ * Two neighbours per step in f64x2 lanes, because WebAssembly SIMD has two
+ * f64 lanes. The cutoff is a lane mask, and each j gets its force and
+ * energy in two f64x2 read-modify-writes of its record.
  */
 export function ffLjHalf(
   x: usize, species: usize, s: i32, coeff: usize, cutsq: usize, offset: usize,

@@ -94,9 +94,10 @@ function uploadGrid(device: GPUDevice, binned: BinnedAtoms, track: (b: GPUBuffer
       continue;
     }
     const g = p - n;
-    const [a, b, c] = [ghostImage[3 * g], ghostImage[3 * g + 1], ghostImage[3 * g + 2]];
-    const positive = a !== 0 ? a > 0 : b !== 0 ? b > 0 : c > 0;
-    keys[q] = 2 * ghostOwner[g] + (positive ? 1 : 0);
+    // The image is positive when its first non-zero component is.
+    const image = ghostImage.subarray(3 * g, 3 * g + 3);
+    const lead = image.find((component) => component !== 0) ?? 0;
+    keys[q] = 2 * ghostOwner[g] + (lead > 0 ? 1 : 0);
   }
   return {
     local: track(uploadBuffer(device, local, 'neighbour search local atoms')),
@@ -129,7 +130,7 @@ function runPass(device: GPUDevice, pipeline: GPUComputePipeline, buffers: GPUBu
   device.queue.submit([encoder.finish()]);
 }
 
-/** One CSR list searched on the device with the given stencil rows. */
+/** Searches one CSR list on the device with the given stencil rows. */
 async function searchList(gpu: GpuContext, grid: DeviceGrid, n: number, rows: Int32Array, reachSq: number, track: (b: GPUBuffer) => GPUBuffer) {
   const { device } = gpu;
   const kernels = pipelines(device);
