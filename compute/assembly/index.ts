@@ -8,3 +8,4 @@ export { ffEamDensityHalf, ffEamEmbed, ffEamForceHalf } from './eam';
 export { vectorSearch } from './vectors';
 export { attentionSelect, attentionReadout } from './attention';
 export { streamSum } from './bandwidth';
+export { nlWrap, nlCountGhosts, nlFillGhosts, nlBin, nlSearch } from './neighbor-build';

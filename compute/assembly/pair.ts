@@ -10,7 +10,9 @@
 //   coeff     s·s·4 f64, per-pair coefficients (see potentials.ts)
 //   cutsq     s·s f64, Å²;  offset  s·s f64, eV
 //   offsets   N+1 i32 and neighbors i32: the CSR half list
-//   force     3E f64, eV/Å (zeroed by the host); energy E f64, eV (zeroed)
+//   fe        4E f64 per extended atom: fx fy fz (eV/Å) and its energy
+//             (eV), zeroed by the host. One 32-byte record per atom lets
+//             the scatter onto j touch one cache line with two f64x2 ops.
 //   virial    6 f64 out, eV, Voigt xx yy zz yz xz xy
 //
 // The cutoff test is an integer mask multiplied in, not a branch: with a
@@ -31,20 +33,43 @@
   return f64x2.replace_lane(f64x2.splat(load<f64>(x + j0 * 24 + byteOffset)), 1, load<f64>(x + j1 * 24 + byteOffset));
 }
 
+/** Subtracts (gx, gy, gz) from the force of the atom at record `at` and adds halfE to its energy. */
 // @ts-ignore: decorator
-@inline function subtractLane(at: usize, value: f64): void {
-  store<f64>(at, load<f64>(at) - value);
+@inline function scatter(at: usize, gxy: v128, gzNegE: v128): void {
+  v128.store(at, f64x2.sub(v128.load(at), gxy));
+  v128.store(at, f64x2.sub(v128.load(at, 16), gzNegE), 16);
+}
+
+/** Adds a force and an energy to the record of atom i. */
+// @ts-ignore: decorator
+@inline export function accumulate(at: usize, fx: f64, fy: f64, fz: f64, e: f64): void {
+  v128.store(at, f64x2.add(v128.load(at), f64x2.replace_lane(f64x2.splat(fx), 1, fy)));
+  v128.store(at, f64x2.add(v128.load(at, 16), f64x2.replace_lane(f64x2.splat(fz), 1, e)), 16);
 }
 
 /**
  * Lennard-Jones (LAMMPS lj/cut): fpair = r⁻⁶(lj1 r⁻⁶ − lj2)/r², E = r⁻⁶(lj3 r⁻⁶ − lj4) − offset.
- * Two neighbours per step in f64x2 lanes (WebAssembly SIMD has two f64
- * lanes); the cutoff is a lane mask, and the scatter onto j is scalar.
+ * Two neighbours per step in f64x2 lanes, because WebAssembly SIMD has two
+ * f64 lanes. The cutoff is a lane mask, and each j gets its force and
+ * energy in two f64x2 read-modify-writes of its record.
  */
 export function ffLjHalf(
   x: usize, species: usize, s: i32, coeff: usize, cutsq: usize, offset: usize,
-  offsets: usize, neighbors: usize, n: i32, force: usize, energy: usize, virial: usize,
+  offsets: usize, neighbors: usize, n: i32, fe: usize, virial: usize,
 ): void {
+  // One species: the coefficients are loop constants (no per-pair species lookups).
+  if (s == 1) ljHalf(x, species, s, coeff, cutsq, offset, offsets, neighbors, n, fe, virial, true);
+  else ljHalf(x, species, s, coeff, cutsq, offset, offsets, neighbors, n, fe, virial, false);
+}
+
+// @ts-ignore: decorator
+@inline function ljHalf(
+  x: usize, species: usize, s: i32, coeff: usize, cutsq: usize, offset: usize,
+  offsets: usize, neighbors: usize, n: i32, fe: usize, virial: usize, uniform: bool,
+): void {
+  const cut0 = f64x2.splat(load<f64>(cutsq)), offset0 = f64x2.splat(load<f64>(offset));
+  const c1 = f64x2.splat(load<f64>(coeff)), c2 = f64x2.splat(load<f64>(coeff, 8));
+  const c3 = f64x2.splat(load<f64>(coeff, 16)), c4 = f64x2.splat(load<f64>(coeff, 24));
   const half = f64x2.splat(0.5);
   const one = f64x2.splat(1.0);
   let vd0 = f64x2.splat(0.0), vd1 = f64x2.splat(0.0), vd2 = f64x2.splat(0.0);
@@ -52,7 +77,7 @@ export function ffLjHalf(
   for (let i = 0; i < n; i++) {
     const xi = x + <usize>i * 24;
     const px = f64x2.splat(load<f64>(xi)), py = f64x2.splat(load<f64>(xi, 8)), pz = f64x2.splat(load<f64>(xi, 16));
-    const rowI = load<i32>(species + (<usize>i << 2)) * s;
+    const rowI = uniform ? 0 : load<i32>(species + (<usize>i << 2)) * s;
     let fx = f64x2.splat(0.0), fy = f64x2.splat(0.0), fz = f64x2.splat(0.0), ei = f64x2.splat(0.0);
     const start = load<i32>(offsets + (<usize>i << 2));
     const end = load<i32>(offsets + (<usize>(i + 1) << 2));
@@ -64,15 +89,15 @@ export function ffLjHalf(
       const dy = f64x2.sub(py, axisLanes(x, j0, j1, 8));
       const dz = f64x2.sub(pz, axisLanes(x, j0, j1, 16));
       const rsq = f64x2.add(f64x2.add(f64x2.mul(dx, dx), f64x2.mul(dy, dy)), f64x2.mul(dz, dz));
-      const p0 = <usize>(rowI + load<i32>(species + (j0 << 2)));
-      const p1 = <usize>(rowI + load<i32>(species + (j1 << 2)));
-      const inside = f64x2.lt(rsq, pairLanes(cutsq, p0, p1, 3, 0));
+      const p0 = uniform ? 0 : <usize>(rowI + load<i32>(species + (j0 << 2)));
+      const p1 = uniform ? 0 : <usize>(rowI + load<i32>(species + (j1 << 2)));
+      const inside = f64x2.lt(rsq, uniform ? cut0 : pairLanes(cutsq, p0, p1, 3, 0));
       const r2inv = f64x2.div(one, rsq);
       const r6inv = f64x2.mul(f64x2.mul(r2inv, r2inv), r2inv);
-      const lj1 = pairLanes(coeff, p0, p1, 5, 0), lj2 = pairLanes(coeff, p0, p1, 5, 8);
-      const lj3 = pairLanes(coeff, p0, p1, 5, 16), lj4 = pairLanes(coeff, p0, p1, 5, 24);
+      const lj1 = uniform ? c1 : pairLanes(coeff, p0, p1, 5, 0), lj2 = uniform ? c2 : pairLanes(coeff, p0, p1, 5, 8);
+      const lj3 = uniform ? c3 : pairLanes(coeff, p0, p1, 5, 16), lj4 = uniform ? c4 : pairLanes(coeff, p0, p1, 5, 24);
       const fpair = v128.and(f64x2.mul(f64x2.mul(r6inv, f64x2.sub(f64x2.mul(lj1, r6inv), lj2)), r2inv), inside);
-      const e = f64x2.sub(f64x2.mul(r6inv, f64x2.sub(f64x2.mul(lj3, r6inv), lj4)), pairLanes(offset, p0, p1, 3, 0));
+      const e = f64x2.sub(f64x2.mul(r6inv, f64x2.sub(f64x2.mul(lj3, r6inv), lj4)), uniform ? offset0 : pairLanes(offset, p0, p1, 3, 0));
       const halfE = v128.and(f64x2.mul(half, e), inside);
 
       const gx = f64x2.mul(dx, fpair), gy = f64x2.mul(dy, fpair), gz = f64x2.mul(dz, fpair);
@@ -80,11 +105,9 @@ export function ffLjHalf(
       vd0 = f64x2.add(vd0, f64x2.mul(dx, gx)); vd1 = f64x2.add(vd1, f64x2.mul(dy, gy)); vd2 = f64x2.add(vd2, f64x2.mul(dz, gz));
       vo0 = f64x2.add(vo0, f64x2.mul(dy, gz)); vo1 = f64x2.add(vo1, f64x2.mul(dx, gz)); vo2 = f64x2.add(vo2, f64x2.mul(dx, gy));
 
-      const f0 = force + j0 * 24, f1 = force + j1 * 24;
-      subtractLane(f0, f64x2.extract_lane(gx, 0)); subtractLane(f0 + 8, f64x2.extract_lane(gy, 0)); subtractLane(f0 + 16, f64x2.extract_lane(gz, 0));
-      subtractLane(f1, f64x2.extract_lane(gx, 1)); subtractLane(f1 + 8, f64x2.extract_lane(gy, 1)); subtractLane(f1 + 16, f64x2.extract_lane(gz, 1));
-      subtractLane(energy + (j0 << 3), -f64x2.extract_lane(halfE, 0));
-      subtractLane(energy + (j1 << 3), -f64x2.extract_lane(halfE, 1));
+      const negE = f64x2.neg(halfE);
+      scatter(fe + (j0 << 5), v128.shuffle<f64>(gx, gy, 0, 2), v128.shuffle<f64>(gz, negE, 0, 2));
+      scatter(fe + (j1 << 5), v128.shuffle<f64>(gx, gy, 1, 3), v128.shuffle<f64>(gz, negE, 1, 3));
     }
     let fxs = f64x2.extract_lane(fx, 0) + f64x2.extract_lane(fx, 1);
     let fys = f64x2.extract_lane(fy, 0) + f64x2.extract_lane(fy, 1);
@@ -105,9 +128,7 @@ export function ffLjHalf(
       const halfE = 0.5 * inside * (r6inv * (load<f64>(c, 16) * r6inv - load<f64>(c, 24)) - load<f64>(offset + (p << 3)));
       const gx = dx * fpair, gy = dy * fpair, gz = dz * fpair;
       fxs += gx; fys += gy; fzs += gz; eis += halfE;
-      const fj = force + j * 24;
-      subtractLane(fj, gx); subtractLane(fj + 8, gy); subtractLane(fj + 16, gz);
-      subtractLane(energy + (j << 3), -halfE);
+      accumulate(fe + (j << 5), -gx, -gy, -gz, halfE);
       vd0 = f64x2.add(vd0, f64x2.replace_lane(f64x2.splat(0.0), 0, dx * gx));
       vd1 = f64x2.add(vd1, f64x2.replace_lane(f64x2.splat(0.0), 0, dy * gy));
       vd2 = f64x2.add(vd2, f64x2.replace_lane(f64x2.splat(0.0), 0, dz * gz));
@@ -115,12 +136,7 @@ export function ffLjHalf(
       vo1 = f64x2.add(vo1, f64x2.replace_lane(f64x2.splat(0.0), 0, dx * gz));
       vo2 = f64x2.add(vo2, f64x2.replace_lane(f64x2.splat(0.0), 0, dx * gy));
     }
-    const fi = force + <usize>i * 24;
-    store<f64>(fi, load<f64>(fi) + fxs);
-    store<f64>(fi, load<f64>(fi, 8) + fys, 8);
-    store<f64>(fi, load<f64>(fi, 16) + fzs, 16);
-    const eiAt = energy + (<usize>i << 3);
-    store<f64>(eiAt, load<f64>(eiAt) + eis);
+    accumulate(fe + (<usize>i << 5), fxs, fys, fzs, eis);
   }
   storeVirial(
     virial,
@@ -130,10 +146,14 @@ export function ffLjHalf(
   );
 }
 
-/** Morse (LAMMPS morse): with e = exp(−α(r − r0)), fpair = 2αD0(e² − e)/r, E = D0(e² − 2e) − offset. */
+/**
+ * Morse (LAMMPS morse): with e = exp(−α(r − r0)), fpair = 2αD0(e² − e)/r,
+ * E = D0(e² − 2e) − offset. Branch-free like ffLjHalf: pairs beyond the
+ * cutoff are evaluated and multiplied by 0 (their exp is finite).
+ */
 export function ffMorseHalf(
   x: usize, species: usize, s: i32, coeff: usize, cutsq: usize, offset: usize,
-  offsets: usize, neighbors: usize, n: i32, force: usize, energy: usize, virial: usize,
+  offsets: usize, neighbors: usize, n: i32, fe: usize, virial: usize,
 ): void {
   let vxx = 0.0, vyy = 0.0, vzz = 0.0, vyz = 0.0, vxz = 0.0, vxy = 0.0;
   for (let i = 0; i < n; i++) {
@@ -148,30 +168,20 @@ export function ffMorseHalf(
       const dx = px - load<f64>(xj), dy = py - load<f64>(xj, 8), dz = pz - load<f64>(xj, 16);
       const rsq = dx * dx + dy * dy + dz * dz;
       const p = <usize>(rowI + load<i32>(species + (j << 2)));
-      if (rsq >= load<f64>(cutsq + (p << 3))) continue;
+      const inside = <f64>(rsq < load<f64>(cutsq + (p << 3)));
       const c = coeff + (p << 5);
       const r = Math.sqrt(rsq);
       const dexp = Math.exp(-load<f64>(c, 8) * (r - load<f64>(c, 16)));
-      const fpair = load<f64>(c, 24) * (dexp * dexp - dexp) / r;
-      const halfE = 0.5 * (load<f64>(c) * (dexp * dexp - 2.0 * dexp) - load<f64>(offset + (p << 3)));
+      const fpair = inside * load<f64>(c, 24) * (dexp * dexp - dexp) / r;
+      const halfE = inside * 0.5 * (load<f64>(c) * (dexp * dexp - 2.0 * dexp) - load<f64>(offset + (p << 3)));
 
       const gx = dx * fpair, gy = dy * fpair, gz = dz * fpair;
       fx += gx; fy += gy; fz += gz; ei += halfE;
-      const fj = force + j * 24;
-      store<f64>(fj, load<f64>(fj) - gx);
-      store<f64>(fj, load<f64>(fj, 8) - gy, 8);
-      store<f64>(fj, load<f64>(fj, 16) - gz, 16);
-      const ej = energy + (j << 3);
-      store<f64>(ej, load<f64>(ej) + halfE);
+      accumulate(fe + (j << 5), -gx, -gy, -gz, halfE);
       vxx += dx * gx; vyy += dy * gy; vzz += dz * gz;
       vyz += dy * gz; vxz += dx * gz; vxy += dx * gy;
     }
-    const fi = force + <usize>i * 24;
-    store<f64>(fi, load<f64>(fi) + fx);
-    store<f64>(fi, load<f64>(fi, 8) + fy, 8);
-    store<f64>(fi, load<f64>(fi, 16) + fz, 16);
-    const eiAt = energy + (<usize>i << 3);
-    store<f64>(eiAt, load<f64>(eiAt) + ei);
+    accumulate(fe + (<usize>i << 5), fx, fy, fz, ei);
   }
   storeVirial(virial, vxx, vyy, vzz, vyz, vxz, vxy);
 }

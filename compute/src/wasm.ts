@@ -47,15 +47,28 @@ export interface ArenaSlot {
 
 const ALIGN = 16;
 
+let layouts = 0;
+
+/**
+ * Number of arena layouts made so far. Data that a caller keeps in the arena
+ * between calls (a resident neighbour list) is intact only while no layout
+ * other than its own, made with `keepBytes` covering it, has happened since.
+ */
+export function arenaEpoch(): number {
+  return layouts;
+}
+
 /**
  * Lays out arrays back to back in the arena (each 16-byte aligned so SIMD
  * loads stay aligned), grows memory once for the whole call, and returns the
- * slots. Views must be created after this call, because growing memory
- * detaches earlier views of memory.buffer.
+ * slots. The first `keepBytes` bytes of the arena are left untouched. Views
+ * must be created after this call, because growing memory detaches earlier
+ * views of memory.buffer.
  */
-export function reserveArena(kernels: KernelExports, byteLengths: readonly number[]): ArenaSlot[] {
+export function reserveArena(kernels: KernelExports, byteLengths: readonly number[], keepBytes = 0): ArenaSlot[] {
+  layouts++;
   const offsets: number[] = [];
-  let total = 0;
+  let total = Math.ceil(keepBytes / ALIGN) * ALIGN;
   for (const bytes of byteLengths) {
     offsets.push(total);
     total += Math.ceil(bytes / ALIGN) * ALIGN;

@@ -7,7 +7,8 @@
 // Binding layout:
 //   0 params   uniform Params
 //   1 atoms    E vec4: x y z (Å), species index bit-cast into w
-//   2 list     u32: N + 1 offsets (shifted by N + 1), then neighbour indices
+//   2 list     u32, one slice of atoms: count + 1 offsets (rebased to the
+//              slice and shifted by count + 1), then neighbour indices
 //   3 splines  f32, 7 per knot: frho tables, then rhor, then z2r (r·φ)
 //   4 indices  u32: densityIndex (S·S) then pairIndex (S·S)
 //   5 fpe      E vec2: (F'(ρ), F(ρ)) per extended atom
@@ -28,6 +29,10 @@ struct Params {
   rdrho: f32,
   cutsq: f32,       // Å²
   rhomax: f32,
+  first: u32,       // density and force: first local atom of this slice
+  count: u32,       // and its number of atoms
+  pad0: u32,
+  pad1: u32,
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -60,15 +65,16 @@ fn locate_r(r: f32) -> vec2<f32> {
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn density(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let i = gid.x + gid.y * params.threads_per_row;
-  if (i >= params.n) {
+  let k = gid.x + gid.y * params.threads_per_row;
+  if (k >= params.count) {
     return;
   }
+  let i = params.first + k;
   let xi = atoms[i];
   let a = bitcast<u32>(xi.w);
   let table = params.nr * KNOT;
   var rho = 0.0;
-  for (var q = list[i]; q < list[i + 1u]; q++) {
+  for (var q = list[k]; q < list[k + 1u]; q++) {
     let xj = atoms[list[q]];
     let d = xi.xyz - xj.xyz;
     let rsq = dot(d, d);
@@ -103,10 +109,11 @@ fn spread(@builtin(global_invocation_id) gid: vec3<u32>) {
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn force(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let i = gid.x + gid.y * params.threads_per_row;
-  if (i >= params.n) {
+  let k = gid.x + gid.y * params.threads_per_row;
+  if (k >= params.count) {
     return;
   }
+  let i = params.first + k;
   let xi = atoms[i];
   let a = bitcast<u32>(xi.w);
   let fp_i = fpe[i].x;
@@ -116,7 +123,7 @@ fn force(@builtin(global_invocation_id) gid: vec3<u32>) {
   var energy = fpe[i].y;
   var diagonal = vec3<f32>(0.0);
   var shear = vec3<f32>(0.0);
-  for (var q = list[i]; q < list[i + 1u]; q++) {
+  for (var q = list[k]; q < list[k + 1u]; q++) {
     let j = list[q];
     let xj = atoms[j];
     let d = xi.xyz - xj.xyz;

@@ -5,16 +5,21 @@
 // Binding layout:
 //   0 params   uniform Params
 //   1 atoms    E vec4: x y z (Å), species index bit-cast into w (E = N + ghosts)
-//   2 list     u32: N + 1 offsets (already shifted by N + 1), then neighbour indices
+//   2 list     u32, one slice of atoms: count + 1 offsets (rebased to the
+//              slice and shifted by count + 1), then neighbour indices
 //   3 pairs    2 vec4 per species pair: coefficients, then (cutoff², energy offset, 0, 0)
 //   4 out      3 vec4 per local atom: (fx fy fz E_i), (Wxx Wyy Wzz Wyz), (Wxz Wxy 0 0)
 // Units: Å, eV, eV/Å; W is this atom's half of Σ r_ij ⊗ f_ij.
 
 struct Params {
-  n: u32,
+  count: u32,           // local atoms in this slice
   species: u32,
-  style: u32,          // 0 = lj/cut (lj1 lj2 lj3 lj4), 1 = morse (d0 alpha r0 2·d0·alpha)
+  style: u32,           // 0 = lj/cut (lj1 lj2 lj3 lj4), 1 = morse (d0 alpha r0 2·d0·alpha)
   threads_per_row: u32, // invocations per row of a 2-D dispatch
+  first: u32,           // first local atom of this slice
+  pad0: u32,
+  pad1: u32,
+  pad2: u32,
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -27,10 +32,11 @@ override WORKGROUP_SIZE: u32 = 64;
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let i = gid.x + gid.y * params.threads_per_row;
-  if (i >= params.n) {
+  let k = gid.x + gid.y * params.threads_per_row;
+  if (k >= params.count) {
     return;
   }
+  let i = params.first + k;
   let xi = atoms[i];
   let row = bitcast<u32>(xi.w) * params.species;
   var force = vec3<f32>(0.0);
@@ -38,7 +44,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   var diagonal = vec3<f32>(0.0);
   var shear = vec3<f32>(0.0); // yz xz xy
 
-  for (var q = list[i]; q < list[i + 1u]; q++) {
+  for (var q = list[k]; q < list[k + 1u]; q++) {
     let xj = atoms[list[q]];
     let d = xi.xyz - xj.xyz;
     let rsq = dot(d, d);

@@ -58,10 +58,14 @@ export async function computeForces(structure: Structure, potential: Potential, 
   const choice = options.backend === undefined ? defaultBackendChoice() : parseBackendChoice(options.backend);
   const backend = await resolveBackend(choice, n);
 
+  // NOTE: a WebGPU force call builds its list in WebAssembly, which is exact
+  // in f64; buildNeighborListAsync builds on the device for callers who
+  // pass the list in.
   const list = options.neighborList ?? buildNeighborList(structure.positions, structure.cell, structure.pbc, {
     cutoff: potential.cutoff,
     half: backend === 'wasm',
     full: backend !== 'wasm',
+    backend: backend === 'reference' ? 'reference' : 'wasm',
   });
   checkList(list, structure, n, potential.cutoff, backend);
 

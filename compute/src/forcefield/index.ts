@@ -1,7 +1,7 @@
 // Public force-field API of the kernel layer.
 export type { Structure, CellGeometry } from './structure.js';
 export { cellGeometry } from './structure.js';
-export { buildNeighborList, NeighborList, type NeighborListOptions, type CsrList } from './neighbor-list.js';
+export { buildNeighborList, buildNeighborListAsync, NeighborList, type NeighborListOptions, type CsrList } from './neighbor-list.js';
 export {
   lennardJones, morse, isEam, interpolateSpline,
   type LennardJonesSpec, type MorseSpec, type PairParameter, type PairPotential, type EamPotential, type Potential,

@@ -1,6 +1,11 @@
+import { defaultBackendChoice, parseBackendChoice, type Backend, type BackendChoice } from '../backend.js';
 import { KernelInputError } from '../errors.js';
-import { checkPositive } from '../validate.js';
+import { checkFinite, checkPositive } from '../validate.js';
+import { gpuContext } from '../webgpu.js';
 import { cellGeometry, type CellGeometry } from './structure.js';
+import { wasmBuild, type BuiltLists } from './wasm-neighbors.js';
+import { adoptResident } from './wasm-resident.js';
+import { webgpuBuild } from './webgpu-neighbors.js';
 
 /**
  * Cell-list neighbour search in a periodic triclinic cell, LAMMPS style:
@@ -28,6 +33,13 @@ export interface NeighborListOptions {
   /** Which CSR lists to build. Default both. */
   half?: boolean;
   full?: boolean;
+  /**
+   * Backend for the build; default from SCIFED_BACKEND, else `auto`. The
+   * WebGPU build is asynchronous (buildNeighborListAsync); in the
+   * synchronous buildNeighborList, `auto` and an SCIFED_BACKEND of `webgpu`
+   * mean WebAssembly.
+   */
+  backend?: BackendChoice;
 }
 
 export interface CsrList {
@@ -36,6 +48,8 @@ export interface CsrList {
 }
 
 export class NeighborList {
+  /** Backend that built the list. */
+  readonly backend: Backend;
   readonly n: number;
   readonly cutoff: number;
   readonly skin: number;
@@ -52,9 +66,10 @@ export class NeighborList {
   private readonly builtPbc: readonly boolean[];
 
   constructor(fields: {
-    n: number; cutoff: number; skin: number; ghostOwner: Int32Array; ghostShift: Float64Array; localShift: Float64Array;
+    backend?: Backend; n: number; cutoff: number; skin: number; ghostOwner: Int32Array; ghostShift: Float64Array; localShift: Float64Array;
     half?: CsrList; full?: CsrList; geometry: CellGeometry; positions: Float64Array; cell: Float64Array; pbc: readonly boolean[];
   }) {
+    this.backend = fields.backend ?? 'reference';
     this.n = fields.n;
     this.cutoff = fields.cutoff;
     this.skin = fields.skin;
@@ -132,14 +147,50 @@ function imageIsPositive(n0: number, n1: number, n2: number): boolean {
 const MAX_BINS_PER_POINT = 4;
 
 /**
+ * Smallest N for which buildNeighborListAsync's `auto` picks WebGPU, and only
+ * on a hardware adapter. NOTE: an estimate, not measured on a real GPU.
+ */
+const AUTO_WEBGPU_MIN_ATOMS = 16384;
+
+interface CheckedInput {
+  cutoff: number;
+  skin: number;
+  reach: number;
+  wantHalf: boolean;
+  wantFull: boolean;
+  geometry: CellGeometry;
+}
+
+function checkInput(positions: Float64Array, cell: Float64Array, pbc: readonly boolean[], options: NeighborListOptions): CheckedInput {
+  if (!(positions instanceof Float64Array)) throw new KernelInputError('positions', 'a Float64Array', typeof positions);
+  if (positions.length % 3 !== 0) throw new KernelInputError('positions', 'a length divisible by 3 (x y z per atom)', `length ${positions.length}`);
+  checkFinite('positions', positions, 3);
+  if (!Array.isArray(pbc) || pbc.length !== 3 || pbc.some((p) => typeof p !== 'boolean')) throw new KernelInputError('pbc', 'three booleans', JSON.stringify(pbc));
+  checkPositive('cutoff', options.cutoff);
+  const skin = options.skin ?? 0;
+  if (!(Number.isFinite(skin) && skin >= 0)) throw new KernelInputError('skin', 'a finite number >= 0', String(skin));
+  const geometry = cellGeometry(cell);
+  return { cutoff: options.cutoff, skin, reach: options.cutoff + skin, wantHalf: options.half ?? true, wantFull: options.full ?? true, geometry };
+}
+
+function makeList(backend: Backend, positions: Float64Array, cell: Float64Array, pbc: readonly boolean[], input: CheckedInput, lists: BuiltLists): NeighborList {
+  return new NeighborList({ backend, n: positions.length / 3, cutoff: input.cutoff, skin: input.skin, geometry: input.geometry, positions, cell, pbc, ...lists });
+}
+
+function buildOnCpu(backend: 'reference' | 'wasm', positions: Float64Array, cell: Float64Array, pbc: readonly boolean[], input: CheckedInput): NeighborList {
+  if (backend === 'reference') return makeList('reference', positions, cell, pbc, input, referenceBuild(positions, cell, pbc, input));
+  const { lists, resident } = wasmBuild(positions, cell, pbc, input.geometry, input.reach, input.wantHalf, input.wantFull);
+  const list = makeList('wasm', positions, cell, pbc, input, lists);
+  if (resident) adoptResident({ list, ...resident });
+  return list;
+}
+
+/**
  * Builds half and/or full neighbour lists for atoms at `positions` (3N, Å)
  * in `cell` (rows a, b, c, Å) with periodicity `pbc`. Pairs at distance
- * r < cutoff + skin are listed. Cost O(N + G) with bins at least
- * cutoff + skin wide in every fractional direction and a 27-bin stencil.
- *
- * NOTE: the build runs in TypeScript for every backend; it is several times
- * slower than LAMMPS's binned build (see bench/RESULTS.md) and has no
- * WebAssembly or WebGPU version yet.
+ * r < cutoff + skin are listed. Cost O(N + G) with a cell list. Runs on the
+ * reference or WebAssembly backend (see NeighborListOptions.backend); the
+ * list reports which one built it.
  */
 export function buildNeighborList(
   positions: Float64Array,
@@ -147,14 +198,44 @@ export function buildNeighborList(
   pbc: readonly [boolean, boolean, boolean],
   options: NeighborListOptions,
 ): NeighborList {
-  checkPositive('cutoff', options.cutoff);
-  const skin = options.skin ?? 0;
-  if (!(Number.isFinite(skin) && skin >= 0)) throw new KernelInputError('skin', 'a finite number >= 0', String(skin));
-  const wantHalf = options.half ?? true;
-  const wantFull = options.full ?? true;
-  const geometry = cellGeometry(cell);
+  const input = checkInput(positions, cell, pbc, options);
+  if (options.backend === 'webgpu') {
+    throw new KernelInputError('backend', 'reference, wasm or auto in buildNeighborList', 'webgpu', 'Call buildNeighborListAsync for a WebGPU build.');
+  }
+  const choice = options.backend === undefined ? defaultBackendChoice() : parseBackendChoice(options.backend);
+  return buildOnCpu(choice === 'reference' ? 'reference' : 'wasm', positions, cell, pbc, input);
+}
+
+/**
+ * buildNeighborList on any backend, WebGPU included. `auto` picks WebGPU on
+ * a hardware adapter from AUTO_WEBGPU_MIN_ATOMS atoms, else WebAssembly.
+ * The WebGPU build tests distances in f32 (see webgpu-neighbors.ts for its
+ * tolerance at the cutoff edge).
+ */
+export async function buildNeighborListAsync(
+  positions: Float64Array,
+  cell: Float64Array,
+  pbc: readonly [boolean, boolean, boolean],
+  options: NeighborListOptions,
+): Promise<NeighborList> {
+  const input = checkInput(positions, cell, pbc, options);
+  let choice = options.backend === undefined ? defaultBackendChoice() : parseBackendChoice(options.backend);
+  if (choice === 'auto') {
+    const gpu = positions.length / 3 >= AUTO_WEBGPU_MIN_ATOMS ? await gpuContext() : null;
+    choice = gpu && !/llvmpipe|swiftshader|lavapipe/i.test(gpu.adapterName) ? 'webgpu' : 'wasm';
+  }
+  if (choice !== 'webgpu') return buildOnCpu(choice, positions, cell, pbc, input);
+  const lists = await webgpuBuild(positions, cell, pbc, input.geometry, input.reach, input.wantHalf, input.wantFull);
+  return makeList('webgpu', positions, cell, pbc, input, lists);
+}
+
+/**
+ * The reference build: a plain cell list with bins at least cutoff + skin
+ * wide and a 27-bin stencil, written for clarity.
+ */
+function referenceBuild(positions: Float64Array, cell: Float64Array, pbc: readonly boolean[], input: CheckedInput): BuiltLists {
+  const { geometry, wantHalf, wantFull, reach } = input;
   const n = positions.length / 3;
-  const reach = options.cutoff + skin;
   const reachSq = reach * reach;
   const inv = geometry.inverse;
 
@@ -216,10 +297,8 @@ export function buildNeighborList(
     }
   }
 
-  const list = new NeighborList({
-    n, cutoff: options.cutoff, skin, ghostOwner, ghostShift, localShift, geometry, positions, cell, pbc,
-  });
-  const x = list.extendedPositions(positions);
+  const ghostsOnly = new NeighborList({ n, cutoff: input.cutoff, skin: input.skin, ghostOwner, ghostShift, localShift, geometry, positions, cell, pbc });
+  const x = ghostsOnly.extendedPositions(positions);
 
   // Bin grid over the fractional extent of all extended points.
   const lo = [0, 0, 0], hi = [1, 1, 1];
@@ -285,9 +364,9 @@ export function buildNeighborList(
     fullOffsets[i + 1] = fullPairs.length;
   }
 
-  return new NeighborList({
-    n, cutoff: options.cutoff, skin, ghostOwner, ghostShift, localShift, geometry, positions, cell, pbc,
+  return {
+    ghostOwner, ghostShift, localShift,
     half: wantHalf ? { offsets: halfOffsets, neighbors: Int32Array.from(halfPairs) } : undefined,
     full: wantFull ? { offsets: fullOffsets, neighbors: Int32Array.from(fullPairs) } : undefined,
-  });
+  };
 }

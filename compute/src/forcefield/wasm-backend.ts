@@ -1,12 +1,15 @@
-import { f64View, i32View, reserveArena, wasmKernels, type ArenaSlot, type KernelExports } from '../wasm.js';
+import { f64View, i32View, wasmKernels, type ArenaSlot, type KernelExports } from '../wasm.js';
 import type { NeighborList } from './neighbor-list.js';
 import type { EamPotential, PairPotential } from './potentials.js';
 import type { KernelOutput } from './result.js';
+import { reserveBehind, residentList, type ResidentList } from './wasm-resident.js';
 
 /**
  * Host side of the WebAssembly force kernels (compute/assembly/pair.ts,
- * eam.ts, neighbors.ts): one arena layout per call, inputs copied in once,
- * ghost forces and energies folded onto owners inside WebAssembly.
+ * eam.ts, neighbors.ts). The neighbour list and its ghost data stay in
+ * WebAssembly memory while the same list is reused (wasm-resident.ts); each
+ * call copies in positions, species and the potential's tables, and ghost
+ * forces and energies are folded onto owners inside WebAssembly.
  */
 
 type Fn = (...args: number[]) => void;
@@ -23,67 +26,57 @@ interface ForceFieldExports extends KernelExports {
   ffEamForceHalf: Fn;
 }
 
-/** Arena slots shared by every force kernel: geometry, list and outputs. */
-interface CommonSlots {
+/** f64 per extended atom in the force-and-energy array: fx fy fz E. */
+const FE_STRIDE = 4;
+
+/** Per-call slots every force kernel uses, behind the resident list. */
+interface CallSlots {
+  list: ResidentList;
   x: ArenaSlot;
   species: ArenaSlot;
-  localShift: ArenaSlot;
-  ghostOwner: ArenaSlot;
-  ghostShift: ArenaSlot;
-  offsets: ArenaSlot;
-  neighbors: ArenaSlot;
-  force: ArenaSlot;
-  energy: ArenaSlot;
+  fe: ArenaSlot;
   virial: ArenaSlot;
 }
 
-const COMMON_KEYS = ['x', 'species', 'localShift', 'ghostOwner', 'ghostShift', 'offsets', 'neighbors', 'force', 'energy', 'virial'] as const;
-
 /**
- * Reserves the common slots plus `extra` f64/i32 arrays (byte lengths),
- * copies positions, species and the half list in, and extends positions
- * and species onto the ghosts.
+ * Lays out the per-call arrays plus `extra` (byte lengths) behind the
+ * resident list, copies positions and species in, and extends both onto
+ * the ghosts.
  */
 function prepare(kernels: ForceFieldExports, positions: Float64Array, species: Int32Array, list: NeighborList, extra: number[]) {
+  const resident = residentList(kernels, list);
   const n = list.n;
   const e = n + list.ghostCount;
-  const half = list.half!;
-  const slots = reserveArena(kernels, [
-    24 * e, 4 * e, 24 * n, 4 * list.ghostCount, 24 * list.ghostCount, 4 * (n + 1), 4 * half.neighbors.length, 24 * e, 8 * e, 48,
-    ...extra,
-  ]);
-  const common = Object.fromEntries(COMMON_KEYS.map((key, k) => [key, slots[k]])) as unknown as CommonSlots;
+  const [x, speciesSlot, fe, virial, ...extraSlots] = reserveBehind(kernels, resident, [24 * e, 4 * e, 8 * FE_STRIDE * e, 48, ...extra]);
 
-  f64View(kernels, common.x).set(positions);
-  i32View(kernels, common.species).set(species);
-  f64View(kernels, common.localShift).set(list.localShift);
-  i32View(kernels, common.ghostOwner).set(list.ghostOwner);
-  f64View(kernels, common.ghostShift).set(list.ghostShift);
-  i32View(kernels, common.offsets).set(half.offsets);
-  i32View(kernels, common.neighbors).set(half.neighbors);
-  f64View(kernels, common.force).fill(0);
-  f64View(kernels, common.energy).fill(0);
-
-  kernels.ffExtendPositions(common.x.offset, n, common.localShift.offset, common.ghostOwner.offset, common.ghostShift.offset, list.ghostCount);
-  kernels.ffSpreadI32(common.species.offset, n, common.ghostOwner.offset, list.ghostCount);
-  return { common, extraSlots: slots.slice(COMMON_KEYS.length) };
+  f64View(kernels, x).set(positions);
+  i32View(kernels, speciesSlot).set(species);
+  f64View(kernels, fe).fill(0);
+  kernels.ffExtendPositions(x.offset, n, resident.localShift.offset, resident.ghostOwner.offset, resident.ghostShift.offset, list.ghostCount);
+  kernels.ffSpreadI32(speciesSlot.offset, n, resident.ghostOwner.offset, list.ghostCount);
+  const call: CallSlots = { list: resident, x, species: speciesSlot, fe, virial };
+  return { call, extraSlots };
 }
 
 /** Folds ghost forces and energies onto owners and copies the N local results out. */
-function collect(kernels: ForceFieldExports, common: CommonSlots, list: NeighborList): KernelOutput {
-  kernels.ffFoldGhosts(common.force.offset, 3, list.n, common.ghostOwner.offset, list.ghostCount);
-  kernels.ffFoldGhosts(common.energy.offset, 1, list.n, common.ghostOwner.offset, list.ghostCount);
-  return {
-    forces: f64View(kernels, common.force).slice(0, 3 * list.n),
-    atomEnergies: f64View(kernels, common.energy).slice(0, list.n),
-    virial: f64View(kernels, common.virial).slice(),
-  };
+function collect(kernels: ForceFieldExports, call: CallSlots, list: NeighborList): KernelOutput {
+  kernels.ffFoldGhosts(call.fe.offset, FE_STRIDE, list.n, call.list.ghostOwner.offset, list.ghostCount);
+  const fe = f64View(kernels, call.fe);
+  const forces = new Float64Array(3 * list.n);
+  const atomEnergies = new Float64Array(list.n);
+  for (let i = 0; i < list.n; i++) {
+    forces[3 * i] = fe[FE_STRIDE * i];
+    forces[3 * i + 1] = fe[FE_STRIDE * i + 1];
+    forces[3 * i + 2] = fe[FE_STRIDE * i + 2];
+    atomEnergies[i] = fe[FE_STRIDE * i + 3];
+  }
+  return { forces, atomEnergies, virial: f64View(kernels, call.virial).slice() };
 }
 
 export function wasmPair(potential: PairPotential, positions: Float64Array, species: Int32Array, list: NeighborList): KernelOutput {
   const kernels = wasmKernels() as ForceFieldExports;
   const { coefficients, cutoffSquared, offset } = potential;
-  const { common, extraSlots } = prepare(kernels, positions, species, list, [coefficients.byteLength, cutoffSquared.byteLength, offset.byteLength]);
+  const { call, extraSlots } = prepare(kernels, positions, species, list, [coefficients.byteLength, cutoffSquared.byteLength, offset.byteLength]);
   const [coeffSlot, cutSlot, offsetSlot] = extraSlots;
   f64View(kernels, coeffSlot).set(coefficients);
   f64View(kernels, cutSlot).set(cutoffSquared);
@@ -91,20 +84,22 @@ export function wasmPair(potential: PairPotential, positions: Float64Array, spec
 
   const kernel = potential.kind === 'lj/cut' ? kernels.ffLjHalf : kernels.ffMorseHalf;
   kernel(
-    common.x.offset, common.species.offset, potential.elements.length, coeffSlot.offset, cutSlot.offset, offsetSlot.offset,
-    common.offsets.offset, common.neighbors.offset, list.n, common.force.offset, common.energy.offset, common.virial.offset,
+    call.x.offset, call.species.offset, potential.elements.length, coeffSlot.offset, cutSlot.offset, offsetSlot.offset,
+    call.list.offsets.offset, call.list.neighbors.offset, list.n, call.fe.offset, call.virial.offset,
   );
-  return collect(kernels, common, list);
+  return collect(kernels, call, list);
 }
 
 export function wasmEam(potential: EamPotential, positions: Float64Array, species: Int32Array, list: NeighborList): KernelOutput {
   const kernels = wasmKernels() as ForceFieldExports;
-  const e = list.n + list.ghostCount;
-  const { common, extraSlots } = prepare(kernels, positions, species, list, [
+  const n = list.n;
+  const e = n + list.ghostCount;
+  const pairs = list.half!.neighbors.length;
+  const { call, extraSlots } = prepare(kernels, positions, species, list, [
     potential.frho.byteLength, potential.rhor.byteLength, potential.z2r.byteLength,
-    potential.densityIndex.byteLength, potential.pairIndex.byteLength, 8 * e, 8 * e,
+    potential.densityIndex.byteLength, potential.pairIndex.byteLength, 8 * e, 8 * e, 4 * (n + 1), 4 * pairs, 8 * pairs,
   ]);
-  const [frho, rhor, z2r, densityIndex, pairIndex, rho, fp] = extraSlots;
+  const [frho, rhor, z2r, densityIndex, pairIndex, rho, fp, cutOffsets, cutJ, cutR] = extraSlots;
   f64View(kernels, frho).set(potential.frho);
   f64View(kernels, rhor).set(potential.rhor);
   f64View(kernels, z2r).set(potential.z2r);
@@ -113,19 +108,18 @@ export function wasmEam(potential: EamPotential, positions: Float64Array, specie
   f64View(kernels, rho).fill(0);
 
   const s = potential.elements.length;
-  const cutsq = potential.cutoff * potential.cutoff;
   const rdr = 1 / potential.dr;
+  const ghostOwner = call.list.ghostOwner.offset;
   kernels.ffEamDensityHalf(
-    common.x.offset, common.species.offset, s, rhor.offset, densityIndex.offset, potential.nr, rdr, cutsq,
-    common.offsets.offset, common.neighbors.offset, list.n, rho.offset,
+    call.x.offset, call.species.offset, s, rhor.offset, densityIndex.offset, potential.nr, rdr, potential.cutoff * potential.cutoff,
+    call.list.offsets.offset, call.list.neighbors.offset, n, rho.offset, cutOffsets.offset, cutJ.offset, cutR.offset,
   );
-  kernels.ffFoldGhosts(rho.offset, 1, list.n, common.ghostOwner.offset, list.ghostCount);
-  kernels.ffEamEmbed(rho.offset, common.species.offset, frho.offset, potential.nrho, 1 / potential.drho, potential.rhomax, list.n, fp.offset, common.energy.offset);
-  kernels.ffSpreadF64(fp.offset, list.n, common.ghostOwner.offset, list.ghostCount);
+  kernels.ffFoldGhosts(rho.offset, 1, n, ghostOwner, list.ghostCount);
+  kernels.ffEamEmbed(rho.offset, call.species.offset, frho.offset, potential.nrho, 1 / potential.drho, potential.rhomax, n, fp.offset, call.fe.offset);
+  kernels.ffSpreadF64(fp.offset, n, ghostOwner, list.ghostCount);
   kernels.ffEamForceHalf(
-    common.x.offset, common.species.offset, s, rhor.offset, densityIndex.offset, z2r.offset, pairIndex.offset,
-    potential.nr, rdr, cutsq, common.offsets.offset, common.neighbors.offset, list.n, fp.offset,
-    common.force.offset, common.energy.offset, common.virial.offset,
+    call.x.offset, call.species.offset, s, rhor.offset, densityIndex.offset, z2r.offset, pairIndex.offset,
+    potential.nr, rdr, cutOffsets.offset, cutJ.offset, cutR.offset, n, fp.offset, call.fe.offset, call.virial.offset,
   );
-  return collect(kernels, common, list);
+  return collect(kernels, call, list);
 }

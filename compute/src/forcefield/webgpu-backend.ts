@@ -57,33 +57,71 @@ function dispatchGrid(gpu: GpuContext, count: number): { x: number; y: number; t
   return { x, y: Math.ceil(groups / x), threadsPerRow: x * WORKGROUP_SIZE };
 }
 
+/**
+ * Largest storage binding the force and neighbour kernels use, bytes: the
+ * adapter's limit, or less when SCIFED_WEBGPU_MAX_BINDING is set (a testing
+ * knob that forces lists to be split on any adapter).
+ */
+export function storageBindingLimit(gpu: GpuContext): number {
+  const cap = Number(process.env.SCIFED_WEBGPU_MAX_BINDING);
+  const limit = Math.min(gpu.maxStorageBinding, gpu.device.limits.maxBufferSize);
+  return cap > 0 ? Math.min(limit, cap) : limit;
+}
+
+/** One slice of the full list: local atoms [first, first + count) and their CSR in one buffer. */
+interface ListSlice {
+  first: number;
+  count: number;
+  csr: GPUBuffer;
+}
+
 /** Device-resident copy of one neighbour list; rebuilt when a different list arrives. */
 interface ListBuffers {
   list: NeighborList;
   device: GPUDevice;
-  csr: GPUBuffer;
+  slices: ListSlice[];
   owner: GPUBuffer;
 }
 
 let residentList: ListBuffers | undefined;
 
+function releaseList(): void {
+  for (const slice of residentList?.slices ?? []) slice.csr.destroy();
+  residentList?.owner.destroy();
+  residentList = undefined;
+}
+
+/**
+ * Uploads the full list in slices of whole atoms, each slice's offsets
+ * (rebased to the slice and shifted by its count + 1) followed by its
+ * neighbours, so no slice exceeds one storage binding.
+ */
 function listBuffers(gpu: GpuContext, list: NeighborList): ListBuffers {
   if (residentList?.list === list && residentList.device === gpu.device) return residentList;
-  residentList?.csr.destroy();
-  residentList?.owner.destroy();
+  releaseList();
 
   const { offsets, neighbors } = list.full!;
-  const csr = new Uint32Array(offsets.length + neighbors.length);
-  for (let k = 0; k < offsets.length; k++) csr[k] = offsets[k] + offsets.length;
-  csr.set(neighbors, offsets.length);
-  if (csr.byteLength > gpu.maxStorageBinding) {
-    // NOTE: not split across bindings yet; the full list must fit one binding.
-    throw new BackendUnavailableError('webgpu', `the neighbour list needs ${csr.byteLength} bytes, above this adapter's ${gpu.maxStorageBinding}-byte storage binding limit; use the wasm backend.`);
-  }
+  const maxWords = Math.floor(storageBindingLimit(gpu) / 4);
+  const slices: ListSlice[] = [];
+  let first = 0;
+  do {
+    let count = Math.min(1, list.n);
+    while (first + count < list.n && count + 2 + offsets[first + count + 1] - offsets[first] <= maxWords) count++;
+    const words = count + 1 + offsets[first + count] - offsets[first];
+    if (words > maxWords) {
+      throw new BackendUnavailableError('webgpu', `atom ${first} alone needs ${4 * words} bytes of neighbour list, above the ${4 * maxWords}-byte storage binding limit.`);
+    }
+    const csr = new Uint32Array(words);
+    for (let k = 0; k <= count; k++) csr[k] = offsets[first + k] - offsets[first] + count + 1;
+    csr.set(neighbors.subarray(offsets[first], offsets[first + count]), count + 1);
+    slices.push({ first, count, csr: uploadBuffer(gpu.device, csr, `neighbour list atoms ${first}+${count}`) });
+    first += count;
+  } while (first < list.n);
+
   residentList = {
     list,
     device: gpu.device,
-    csr: uploadBuffer(gpu.device, csr, 'neighbour list'),
+    slices,
     owner: uploadBuffer(gpu.device, list.ghostOwner.length ? Uint32Array.from(list.ghostOwner) : new Uint32Array(1), 'ghost owners'),
   };
   return residentList;
@@ -151,13 +189,14 @@ function pairTable(potential: PairPotential): Float32Array {
   return table;
 }
 
-function eamParams(potential: EamPotential, list: NeighborList, threadsPerRow: number): ArrayBuffer {
-  const words = new ArrayBuffer(48);
+function eamParams(potential: EamPotential, list: NeighborList, threadsPerRow: number, first: number, count: number): ArrayBuffer {
+  const words = new ArrayBuffer(64);
   const u = new Uint32Array(words);
   const f = new Float32Array(words);
   const rhorBase = potential.frho.length;
   u.set([list.n, list.ghostCount, potential.elements.length, threadsPerRow, potential.nr, potential.nrho, rhorBase, rhorBase + potential.rhor.length]);
   f.set([1 / potential.dr, 1 / potential.drho, potential.cutoff * potential.cutoff, potential.rhomax], 8);
+  u.set([first, count], 12);
   return words;
 }
 
@@ -175,7 +214,6 @@ export async function webgpuForces(potential: Potential, positions: Float64Array
     const atoms = track(uploadBuffer(device, packAtoms(list, positions, species), 'atoms'));
     const outBytes = 16 * OUT_VEC4_PER_ATOM * Math.max(n, 1);
     const out = track(device.createBuffer({ label: 'forces', size: outBytes, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC }));
-    const atomGrid = dispatchGrid(gpu, n);
     const encoder = device.createCommandEncoder({ label: 'forcefield' });
 
     if (isEam(potential)) {
@@ -190,16 +228,28 @@ export async function webgpuForces(potential: Potential, positions: Float64Array
       const indexBuffer = track(uploadBuffer(device, indices, 'eam spline indices'));
       const fpe = track(device.createBuffer({ label: 'eam fp', size: 8 * Math.max(n + list.ghostCount, 2), usage: GPUBufferUsage.STORAGE }));
       const ghostGrid = dispatchGrid(gpu, list.ghostCount);
-      const atomParams = track(uniform(device, eamParams(potential, list, atomGrid.threadsPerRow), 'eam params'));
-      const ghostParams = track(uniform(device, eamParams(potential, list, ghostGrid.threadsPerRow), 'eam ghost params'));
+      const ghostParams = track(uniform(device, eamParams(potential, list, ghostGrid.threadsPerRow, 0, 0), 'eam ghost params'));
+      const sliceParams = resident.slices.map((slice) => {
+        const grid = dispatchGrid(gpu, slice.count);
+        return { slice, grid, params: track(uniform(device, eamParams(potential, list, grid.threadsPerRow, slice.first, slice.count), 'eam params')) };
+      });
 
-      encodePass(encoder, kernels.density, bind(device, kernels.density, { 0: atomParams, 1: atoms, 2: resident.csr, 3: tables, 4: indexBuffer, 5: fpe }), atomGrid);
+      // All densities (every slice) must be complete before F' is spread to ghosts and forces start.
+      for (const { slice, grid, params } of sliceParams) {
+        encodePass(encoder, kernels.density, bind(device, kernels.density, { 0: params, 1: atoms, 2: slice.csr, 3: tables, 4: indexBuffer, 5: fpe }), grid);
+      }
       encodePass(encoder, kernels.spread, bind(device, kernels.spread, { 0: ghostParams, 5: fpe, 6: resident.owner }), ghostGrid);
-      encodePass(encoder, kernels.force, bind(device, kernels.force, { 0: atomParams, 1: atoms, 2: resident.csr, 3: tables, 4: indexBuffer, 5: fpe, 7: out }), atomGrid);
+      for (const { slice, grid, params } of sliceParams) {
+        encodePass(encoder, kernels.force, bind(device, kernels.force, { 0: params, 1: atoms, 2: slice.csr, 3: tables, 4: indexBuffer, 5: fpe, 7: out }), grid);
+      }
     } else {
       const pairs = track(uploadBuffer(device, pairTable(potential), 'pair coefficients'));
-      const params = track(uniform(device, new Uint32Array([n, potential.elements.length, potential.kind === 'lj/cut' ? 0 : 1, atomGrid.threadsPerRow]).buffer, 'pair params'));
-      encodePass(encoder, kernels.pair, bind(device, kernels.pair, { 0: params, 1: atoms, 2: resident.csr, 3: pairs, 4: out }), atomGrid);
+      for (const slice of resident.slices) {
+        const grid = dispatchGrid(gpu, slice.count);
+        const words = new Uint32Array([slice.count, potential.elements.length, potential.kind === 'lj/cut' ? 0 : 1, grid.threadsPerRow, slice.first, 0, 0, 0]);
+        const params = track(uniform(device, words.buffer, 'pair params'));
+        encodePass(encoder, kernels.pair, bind(device, kernels.pair, { 0: params, 1: atoms, 2: slice.csr, 3: pairs, 4: out }), grid);
+      }
     }
 
     device.queue.submit([encoder.finish()]);

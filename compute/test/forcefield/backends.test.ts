@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, test } from 'vitest';
 
 import {
-  buildNeighborList, computeForces, gpuContext, gpuUnavailableReason, KernelInputError, releaseGpu,
+  buildNeighborList, computeForces, gpuContext, gpuUnavailableReason, KernelInputError, releaseGpu, searchVectors,
   type ForceResult, type Structure,
 } from '../../src/index.js';
 import { testPotentials } from './potentials.js';
@@ -72,6 +72,38 @@ describe.each(testPotentials())('$name', ({ potential, species, lattice }) => {
       expect(Math.abs(reused.energy - fresh.energy)).toBeLessThanOrEqual(1e-9 * Math.abs(fresh.energy));
       for (let k = 0; k < fresh.forces.length; k++) expect(Math.abs(reused.forces[k] - fresh.forces[k])).toBeLessThanOrEqual(1e-9 * Math.max(1, maxAbs(fresh.forces)));
     }
+  });
+});
+
+describe.each(testPotentials())('$name, list handling', ({ potential, species, lattice }) => {
+  test('webgpu list split across bindings matches reference', async (ctx) => {
+    if (!gpu) ctx.skip(`no WebGPU adapter: ${gpuUnavailableReason()}`);
+    const structure = fcc({ lattice, repeats: [3, 2, 2], tilt: [0.3, -0.2, 0.25], jitter: 0.2, species, seed: 36 });
+    const reference = await computeForces(structure, potential, { backend: 'reference' });
+    // A 2 KiB binding limit splits this list into several slices.
+    process.env.SCIFED_WEBGPU_MAX_BINDING = '2048';
+    try {
+      const list = buildNeighborList(structure.positions, structure.cell, structure.pbc, { cutoff: potential.cutoff, half: false });
+      expect(list.full!.neighbors.byteLength).toBeGreaterThan(2 * 2048);
+      const split = await computeForces(structure, potential, { backend: 'webgpu', neighborList: list });
+      expectClose(split, reference, 1e-5, 1e-3);
+    } finally {
+      delete process.env.SCIFED_WEBGPU_MAX_BINDING;
+    }
+  });
+
+  test('resident wasm list survives other kernels', async () => {
+    const structure = fcc({ lattice, repeats: [2, 2, 2], jitter: 0.15, species, seed: 37 });
+    const list = buildNeighborList(structure.positions, structure.cell, structure.pbc, { cutoff: potential.cutoff, skin: 0.5, backend: 'wasm' });
+    const first = await computeForces(structure, potential, { backend: 'wasm', neighborList: list });
+    // A vector search lays out the shared arena and overwrites the resident list.
+    const base = Float32Array.from({ length: 64 * 8 }, (_, k) => Math.sin(k));
+    await searchVectors({ base, dim: 8, queries: base.subarray(0, 8), k: 3, metric: 'l2sq', backend: 'wasm' });
+    const again = await computeForces(structure, potential, { backend: 'wasm', neighborList: list });
+    const reference = await computeForces(structure, potential, { backend: 'reference', neighborList: list });
+    expect(again.forces).toEqual(first.forces);
+    expect(again.energy).toBe(first.energy);
+    expectClose(again, reference, 1e-9, 1e-9);
   });
 });
 
