@@ -38,6 +38,19 @@ export class Database {
     return new Database(file, instance, reader);
   }
 
+  /**
+   * Runs schema DDL, then CHECKPOINT, so the DDL lives in the database file
+   * rather than the write-ahead log. DuckDB 1.5 fails to replay a WAL that
+   * holds `ALTER TABLE ... ADD COLUMN` on a table with a
+   * `DEFAULT current_timestamp` column ("Calling
+   * DatabaseManager::GetDefaultDatabase with no default database set"), which
+   * after a crash would keep the subgraph from starting.
+   */
+  async migrate(ddl: string): Promise<void> {
+    await this.query(ddl);
+    await this.query('CHECKPOINT');
+  }
+
   /** Runs one statement with positional parameters ($1, $2, ...) and returns its rows as JS values. */
   async query<T = Row>(sql: string, params: DuckDBValue[] = []): Promise<T[]> {
     return runOn<T>(this.reader, sql, params, this);

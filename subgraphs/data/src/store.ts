@@ -176,7 +176,7 @@ export class DataStore {
 
   static async open(dir?: string): Promise<DataStore> {
     const db = await Database.open('data', dir);
-    await db.query(SCHEMA);
+    await db.migrate(SCHEMA);
     // The whole instance loses file, network and extension access, and its
     // settings are frozen, so no statement (ours or a user's) can read or
     // write outside the database file or undo this.

@@ -124,7 +124,7 @@ export class LiteratureStore {
 
   static async open(dir?: string): Promise<LiteratureStore> {
     const db = await Database.open('literature', dir);
-    await db.query(SCHEMA);
+    await db.migrate(SCHEMA);
     return new LiteratureStore(db);
   }
 

@@ -312,8 +312,7 @@ export class MaterialsStore {
 
   static async open(dir?: string): Promise<MaterialsStore> {
     const db = await Database.open('materials', dir);
-    await db.query(SCHEMA);
-    await db.query(MIGRATIONS);
+    await db.migrate(`${SCHEMA}\n${MIGRATIONS}`);
     return new MaterialsStore(db);
   }
 

@@ -238,7 +238,7 @@ export class MemoryStore {
 
   static async open(dir?: string): Promise<MemoryStore> {
     const db = await Database.open('memory', dir);
-    await db.query(SCHEMA);
+    await db.migrate(SCHEMA);
     return new MemoryStore(db);
   }
 
