@@ -14,6 +14,7 @@ import { pino } from 'pino';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 import { InputError, withEnumHint } from './errors.js';
+import { dataDir } from './store.js';
 
 export const logger = pino({ level: process.env.SCIFED_LOG_LEVEL ?? 'info' });
 
@@ -182,4 +183,26 @@ export function stopOnSignals(name: string, stops: (() => Promise<void>)[]): voi
       process.exit(0);
     });
   }
+}
+
+/**
+ * Runs one subgraph as its own process: opens it under SCIFED_DATA_DIR,
+ * listens on SCIFED_<NAME>_PORT (default: gateway port + its position) and
+ * stops cleanly on SIGINT and SIGTERM. Each subgraph's src/server.ts calls this.
+ */
+export async function serveSubgraph(
+  name: SubgraphName,
+  create: () => Promise<{ schema: GraphQLSchema; context: () => Promise<object>; close(): Promise<void> }>,
+): Promise<RunningSubgraph> {
+  const subgraph = await create();
+  const running = await startSubgraphServer({
+    name,
+    schema: subgraph.schema,
+    context: subgraph.context,
+    host: process.env.SCIFED_HOST,
+    port: Number(process.env[`SCIFED_${name.toUpperCase()}_PORT`] ?? defaultSubgraphPort(name)),
+    dataFiles: dataFilesOf(name, dataDir()),
+  });
+  stopOnSignals(name, [running.stop, () => subgraph.close()]);
+  return running;
 }
