@@ -56,8 +56,8 @@ export const DEFAULT_LIMITS: OperationLimits = {
   maxTokens: 20_000,
   maxDirectives: 50,
   maxCost: 20_000,
-  // Large imports go in several requests, or raise SCIFED_MAX_BODY.
-  maxBodyBytes: 1024 * 1024,
+  // Fits LAMMPS potential files of a few MB; larger imports go in several requests.
+  maxBodyBytes: 8 * 1024 * 1024,
   requestTimeoutMs: 120_000,
 };
 

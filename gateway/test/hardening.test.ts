@@ -5,7 +5,8 @@ import { startStack, type Stack } from './stack.js';
 
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack({ auth: authPolicyFromEnv({ SCIFED_API_KEYS: 'key-one, key-two' }) });
+  // A 1 MiB body limit, so the 2 MB abuse body is rejected.
+  stack = await startStack({ auth: authPolicyFromEnv({ SCIFED_API_KEYS: 'key-one, key-two' }), limits: { maxBodyBytes: 1024 * 1024 } });
 });
 afterAll(async () => {
   await stack?.stop();
