@@ -150,7 +150,7 @@ export class LiteratureService {
     const accept = this.corpus.acceptor(this.validateFilter(args.filter));
     const terms = queryTerms(query);
     const vector = this.queryVector(args, query);
-    const ranked = await rankPapers(this.corpus, {
+    const { ranked, available } = await rankPapers(this.corpus, {
       mode: args.mode,
       terms,
       vector: vector.vector,
@@ -167,7 +167,8 @@ export class LiteratureService {
       score,
       highlights: highlightPassages(this.corpus.paperAt(slot)!, terms, idf),
     }));
-    return { hits, total: ranked.length, page };
+    // The total counts every paper the query ranks, not only those up to this page, so hasNextPage holds.
+    return { hits, total: Math.min(available, this.limits.maxSearchDepth), page };
   }
 
   /**
@@ -177,7 +178,7 @@ export class LiteratureService {
   async rankIds(query: string, mode: SearchMode, depth: number, fusion?: Fusion): Promise<string[]> {
     const terms = queryTerms(query);
     const vector = this.corpus.embedder.embed([query]);
-    const ranked = await rankPapers(this.corpus, { mode, terms, vector, clientVector: false, depth, fusion });
+    const { ranked } = await rankPapers(this.corpus, { mode, terms, vector, clientVector: false, depth, fusion });
     return ranked.map(({ slot }) => this.corpus.paperAt(slot)!.id);
   }
 
@@ -258,7 +259,7 @@ export class LiteratureService {
       for (const term of analyze(turn.question)) if (!terms.has(term)) terms.set(term, CONTEXT_TERM_WEIGHT);
     }
     const context = [...turns.map((turn) => turn.question), question].join('\n');
-    const ranked = await rankPapers(this.corpus, {
+    const { ranked } = await rankPapers(this.corpus, {
       mode: 'HYBRID',
       terms,
       vector: this.corpus.embedder.embed([context]),
@@ -285,7 +286,7 @@ export class LiteratureService {
     if (slot === undefined) throw new InputError(`paper ${JSON.stringify(id)} was not found.`, 'NOT_FOUND');
     const dim = this.corpus.embedder.dim;
     const vector = this.corpus.embeddingMatrix().slice(slot * dim, (slot + 1) * dim);
-    const ranked = await rankPapers(this.corpus, {
+    const { ranked } = await rankPapers(this.corpus, {
       mode: 'DENSE',
       terms: new Map(),
       vector,

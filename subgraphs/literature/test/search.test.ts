@@ -104,6 +104,21 @@ describe('searchPapers', () => {
     expect([...ids(first), ...ids(second)]).toEqual(ids(all));
   });
 
+  it('counts every ranked paper beyond the page', async () => {
+    // HYBRID ranks all 7 papers (term matches first); BM25 only the 2 that contain "copper".
+    const hybrid = await search({ query: 'copper', mode: 'HYBRID', first: 2 });
+    expect(hybrid.data!.searchPapers.totalCount).toBe(7);
+    expect(hybrid.data!.searchPapers.hasNextPage).toBe(true);
+    const bm25 = await search({ query: 'copper', mode: 'BM25', first: 1 });
+    expect(bm25.data!.searchPapers.totalCount).toBe(2);
+    expect(bm25.data!.searchPapers.hasNextPage).toBe(true);
+    const last = await search({ query: 'copper', mode: 'BM25', first: 1, after: bm25.data!.searchPapers.endCursor });
+    expect(last.data!.searchPapers.hasNextPage).toBe(false);
+    const client = await search({ query: 'copper', mode: 'DENSE', vector: [0, 0, 1], first: 1 });
+    expect(client.data!.searchPapers.totalCount).toBe(7);
+    expect(client.data!.searchPapers.hasNextPage).toBe(true);
+  });
+
   it('searches client vectors by cosine', async () => {
     const result = await search({ query: 'anything', mode: 'DENSE', vector: [0, 0, 2], first: 10 });
     expect(result.errors).toBeUndefined();

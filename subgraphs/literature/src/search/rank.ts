@@ -46,17 +46,29 @@ export interface RankedSlot {
   matched: boolean;
 }
 
+export interface Ranking {
+  /** Ranked papers, best first, at most `depth`. */
+  ranked: RankedSlot[];
+  /**
+   * Papers the same request ranks at unlimited depth: matching papers for
+   * BM25, and for DENSE and HYBRID every paper that passes `accept` (only
+   * those with a client vector when the query vector is a client vector,
+   * except that HYBRID keeps every matching paper).
+   */
+  available: number;
+}
+
 /**
  * Ranks the live papers that pass `accept`. In every mode a paper that
  * contains a query term ranks above every paper that contains none. BM25
  * returns only matching papers. DENSE and HYBRID rank the matching ones
  * first and fill the rest of the depth with the nearest non-matching ones.
  */
-export async function rankPapers(corpus: CorpusIndex, request: RankRequest): Promise<RankedSlot[]> {
+export async function rankPapers(corpus: CorpusIndex, request: RankRequest): Promise<Ranking> {
   const bm25 = corpus.bm25.score(request.terms, request.accept);
   const bm25Order = [...bm25.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
   if (request.mode === 'BM25' || !request.vector) {
-    return bm25Order.slice(0, request.depth).map(([slot, score]) => ({ slot, score, matched: true }));
+    return { ranked: bm25Order.slice(0, request.depth).map(([slot, score]) => ({ slot, score, matched: true })), available: bm25Order.length };
   }
 
   const matchedSlots = Int32Array.from(bm25Order.map(([slot]) => slot)).sort();
@@ -72,13 +84,22 @@ export async function rankPapers(corpus: CorpusIndex, request: RankRequest): Pro
   ranked = ranked.slice(0, request.depth);
 
   // Fill the remaining depth with the nearest papers that match no query term.
+  const matched = new Set(matchedSlots);
+  const rest = corpus.liveSlots((slot) => !matched.has(slot) && (!request.accept || request.accept(slot)));
   if (ranked.length < request.depth) {
-    const matched = new Set(matchedSlots);
-    const rest = corpus.liveSlots((slot) => !matched.has(slot) && (!request.accept || request.accept(slot)));
     const nearestRest = await nearest(corpus, request, rest, request.depth - ranked.length);
     for (const { slot, similarity } of nearestRest) ranked.push({ slot, score: toUnit(similarity), matched: false });
   }
-  return ranked;
+
+  // nearest() skips papers without a client vector when the query vector is a client vector.
+  const hasVector = (slot: number) => !request.clientVector || corpus.paperAt(slot)?.vector != null;
+  const countWithVector = (slots: Iterable<number>) => {
+    let count = 0;
+    for (const slot of slots) if (hasVector(slot)) count++;
+    return count;
+  };
+  const matchedAvailable = request.mode === 'HYBRID' ? matchedSlots.length : countWithVector(matchedSlots);
+  return { ranked, available: matchedAvailable + countWithVector(rest) };
 }
 
 /** Maps a cosine in [-1, 1] to [0, 1]. */
