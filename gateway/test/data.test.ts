@@ -220,8 +220,8 @@ describe('data tables through the gateway', () => {
     const notParquet = await stack.request(IMPORT, { t: 'samples', f: 'PARQUET', c: Buffer.from('id\n1\n').toString('base64') });
     expectError(notParquet.body.errors, 'BAD_USER_INPUT', 'not a base64-encoded Parquet file');
 
-    // Above the gateway's 1 MiB body limit the request never reaches the subgraph.
-    const body = await stack.request(IMPORT, { t: 'samples', f: 'CSV', c: 'x'.repeat(1_100_000) });
+    // Above the gateway's body limit the request never reaches the subgraph.
+    const body = await stack.request(IMPORT, { t: 'samples', f: 'CSV', c: 'x'.repeat(stack.gateway.limits.maxBodyBytes + 1) });
     expect(body.status).toBe(413);
     expectError(body.body.errors, 'PAYLOAD_TOO_LARGE', 'SCIFED_MAX_BODY');
     expect(await rowCount('samples')).toBe(201);
