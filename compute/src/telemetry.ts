@@ -20,3 +20,11 @@ export function onKernelRun(listener: Listener): () => void {
 export function reportKernelRun(run: KernelRun): void {
   for (const listener of listeners) listener(run);
 }
+
+/** Runs a kernel call and reports its wall time with the backend that ran it. */
+export async function timeKernel<T extends { backend: Backend }>(kernel: string, call: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  const result = await call();
+  reportKernelRun({ kernel, backend: result.backend, seconds: (performance.now() - started) / 1000 });
+  return result;
+}

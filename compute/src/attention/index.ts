@@ -1,4 +1,5 @@
 import { parseBackendChoice } from '../backend.js';
+import { timeKernel } from '../telemetry.js';
 import { chooseBackend } from '../vectors/choose.js';
 import { readoutReference, selectReference } from './reference.js';
 import { validateAttention } from './validate.js';
@@ -25,6 +26,10 @@ export type { SparseAttentionOptions, SparseAttentionResult, TokenStorage } from
  * score by at most max|q|/65534 · scale_k · Σ|e| / √dim.
  */
 export async function sparseAttention(options: SparseAttentionOptions): Promise<SparseAttentionResult> {
+  return timeKernel('sparseAttention', () => attend(options));
+}
+
+async function attend(options: SparseAttentionOptions): Promise<SparseAttentionResult> {
   const problem = validateAttention(options);
   const requested = options.backend === undefined ? undefined : parseBackendChoice(options.backend);
   const backend = await chooseBackend(requested, problem.tokens * problem.heads * problem.dim);

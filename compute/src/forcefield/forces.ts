@@ -1,4 +1,5 @@
 import { defaultBackendChoice, parseBackendChoice, type Backend, type BackendChoice } from '../backend.js';
+import { timeKernel } from '../telemetry.js';
 import { KernelInputError } from '../errors.js';
 import { gpuContext } from '../webgpu.js';
 import { buildNeighborList, type NeighborList } from './neighbor-list.js';
@@ -54,6 +55,10 @@ function checkList(list: NeighborList, structure: Structure, n: number, cutoff: 
  * kernel runs (KernelInputError names the argument).
  */
 export async function computeForces(structure: Structure, potential: Potential, options: ForceOptions = {}): Promise<ForceResult> {
+  return timeKernel(isEam(potential) ? 'eam' : 'pair', () => forces(structure, potential, options));
+}
+
+async function forces(structure: Structure, potential: Potential, options: ForceOptions): Promise<ForceResult> {
   const { n, geometry } = validateStructure(structure, potential.elements.length);
   const choice = options.backend === undefined ? defaultBackendChoice() : parseBackendChoice(options.backend);
   const backend = await resolveBackend(choice, n);

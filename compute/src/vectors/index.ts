@@ -1,4 +1,5 @@
 import { parseBackendChoice, type Backend } from '../backend.js';
+import { timeKernel } from '../telemetry.js';
 import { checkFinite } from '../validate.js';
 import { KernelInputError } from '../errors.js';
 import { chooseBackend } from './choose.js';
@@ -34,7 +35,7 @@ async function run(problem: SearchProblem, choice: VectorSearchOptions['backend'
  */
 export async function searchVectors(options: VectorSearchOptions): Promise<VectorSearchResult> {
   const problem = validateSearch(options);
-  return run(problem, options.backend);
+  return timeKernel('searchVectors', () => run(problem, options.backend));
 }
 
 /**
@@ -43,7 +44,7 @@ export async function searchVectors(options: VectorSearchOptions): Promise<Vecto
  */
 export async function searchVectorsInt8(options: Int8VectorSearchOptions): Promise<VectorSearchResult> {
   const problem = validateInt8Search(options);
-  return run(problem, options.backend);
+  return timeKernel('searchVectorsInt8', () => run(problem, options.backend));
 }
 
 export interface QuantizedVectors {
