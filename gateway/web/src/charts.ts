@@ -50,7 +50,15 @@ export class LineChart {
       },
       axes: [
         { label: spec.xLabel },
-        ...scaleKeys.map((key, index) => ({ scale: key, label: spec.axes[key], side: index === 0 ? 3 : 1, grid: { show: index === 0 }, size: 70 })),
+        ...scaleKeys.map((key, index) => ({
+          scale: key,
+          label: spec.axes[key],
+          side: index === 0 ? 3 : 1,
+          grid: { show: index === 0 },
+          // A log axis puts a tick at every 2…9 × 10^n; only the labelled ones are drawn.
+          ticks: { show: !spec.logScales?.includes(key) },
+          size: 70,
+        })),
       ],
       series: [
         { label: spec.xLabel },

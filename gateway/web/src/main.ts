@@ -63,5 +63,5 @@ Promise.all([state.refresh(), data.refresh()])
   .then(() => (document.body.dataset.ready = 'true'))
   .catch((error: unknown) => {
     document.body.dataset.ready = 'error';
-    views.prepend(h('p', { class: 'status', 'data-kind': 'error', id: 'startup-error' }, `Could not reach the gateway: ${error instanceof Error ? error.message : String(error)}`));
+    views.prepend(h('p', { class: 'status', 'data-kind': 'error', id: 'startup-error' }, `Could not load the structure, potential and table lists: ${error instanceof Error ? error.message : String(error)}`));
   });

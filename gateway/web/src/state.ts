@@ -27,9 +27,9 @@ export interface StructureGeometry extends StructureSummary {
   species: string[];
 }
 
-// The pickers list this many of each; the material view and imports add
+// The pickers list this many of each (the API pages at most 100); the material view and imports add
 // older or newer structures to the list when they are opened.
-const LIST_SIZE = 200;
+const LIST_SIZE = 100;
 
 /**
  * The selection shared by the structure and simulation views: which

@@ -5,8 +5,8 @@ import { selectionPickers, type ExplorerState, type StructureSummary } from '../
 
 /** 1 eV/Å³ in GPa (CODATA 2018 elementary charge × 1e21). */
 const EV_PER_A3_IN_GPA = 160.21766208;
-/** Frames fetched per poll; a job stores at most steps / sampleEvery + 2 frames. */
-const FRAME_PAGE = 500;
+/** Frames fetched per request (the API pages at most 100); a poll reads pages until none is left. */
+const FRAME_PAGE = 100;
 const POLL_INTERVAL_MS = 300;
 const FINAL_STATUSES = new Set(['COMPLETED', 'FAILED', 'CANCELLED']);
 
