@@ -1,8 +1,9 @@
 import {
   AmbientLight,
-  ArrowHelper,
   BufferGeometry,
   Color,
+  ConeGeometry,
+  CylinderGeometry,
   DirectionalLight,
   Float32BufferAttribute,
   Group,
@@ -10,6 +11,7 @@ import {
   LineBasicMaterial,
   LineSegments,
   Matrix4,
+  Mesh,
   MeshPhongMaterial,
   PerspectiveCamera,
   Scene,
@@ -37,6 +39,9 @@ const MAX_ARROWS = 300;
 /** Forces below this, eV/Å, get no arrow (a perfect crystal has forces near 1e-15). */
 const MIN_ARROW_FORCE = 1e-4;
 const ARROW_COLOUR = 0xd62728;
+/** Shaft and head radii of a force arrow, Å. */
+const ARROW_SHAFT_RADIUS = 0.06;
+const ARROW_HEAD_RADIUS = 0.16;
 
 /**
  * Interactive 3D view of one structure with three.js: atoms as spheres
@@ -124,13 +129,14 @@ export class StructureViewer {
       const magnitudes = forces.map(([x, y, z], atom) => ({ atom, magnitude: Math.hypot(x, y, z) }));
       const largest = magnitudes.filter((item) => item.magnitude >= MIN_ARROW_FORCE).sort((a, b) => b.magnitude - a.magnitude).slice(0, MAX_ARROWS);
       const maxMagnitude = largest[0]?.magnitude ?? 0;
-      const maxLength = Math.max(1.0, 0.15 * this.sceneRadius());
+      const maxLength = Math.max(1.5, 0.25 * this.sceneRadius());
+      const arrow = arrowParts();
       for (const { atom, magnitude } of largest) {
         const direction = new Vector3(...forces[atom]).divideScalar(magnitude);
         const symbol = this.structure.species[atom];
         const origin = new Vector3(...this.structure.positions[atom]).addScaledVector(direction, covalentRadius(symbol) * ATOM_SCALE);
-        const length = Math.max(0.25, (maxLength * magnitude) / maxMagnitude);
-        this.arrowGroup.add(new ArrowHelper(direction, origin, length, ARROW_COLOUR, Math.min(0.35, length * 0.35), Math.min(0.2, length * 0.2)));
+        const length = Math.max(0.3, (maxLength * magnitude) / maxMagnitude);
+        this.arrowGroup.add(arrow(origin, direction, length));
       }
       drawn = largest.length;
     }
@@ -168,8 +174,8 @@ export class StructureViewer {
   private fitCamera(): void {
     if (!this.controls) return;
     const { centre } = this.boundingPoints();
-    const radius = this.sceneRadius() + 1.5;
-    const distance = radius / Math.sin((this.camera.fov * Math.PI) / 360);
+    const radius = this.sceneRadius() + 0.8;
+    const distance = (0.95 * radius) / Math.sin((this.camera.fov * Math.PI) / 360);
     // Looking down a slightly rotated diagonal shows all three cell axes.
     this.camera.position.copy(centre).add(new Vector3(0.55, 0.42, 1).normalize().multiplyScalar(distance));
     this.camera.near = Math.max(0.01, distance / 100);
@@ -193,6 +199,31 @@ export class StructureViewer {
   private render(): void {
     this.renderer?.render(this.scene, this.camera);
   }
+}
+
+/**
+ * Returns a maker of arrows built from a cylinder and a cone, which keep
+ * their thickness on screen (WebGL draws lines one pixel wide).
+ */
+function arrowParts(): (origin: Vector3, direction: Vector3, length: number) => Group {
+  // Unit shapes along +y from 0 to 1, scaled per arrow.
+  const shaft = new CylinderGeometry(1, 1, 1, 10).translate(0, 0.5, 0);
+  const head = new ConeGeometry(1, 1, 16).translate(0, 0.5, 0);
+  const material = new MeshPhongMaterial({ color: ARROW_COLOUR });
+  const up = new Vector3(0, 1, 0);
+  return (origin, direction, length) => {
+    const headLength = Math.min(0.4, 0.35 * length);
+    const shaftMesh = new Mesh(shaft, material);
+    shaftMesh.scale.set(ARROW_SHAFT_RADIUS, length - headLength, ARROW_SHAFT_RADIUS);
+    const headMesh = new Mesh(head, material);
+    headMesh.scale.set(ARROW_HEAD_RADIUS, headLength, ARROW_HEAD_RADIUS);
+    headMesh.position.y = length - headLength;
+    const group = new Group();
+    group.add(shaftMesh, headMesh);
+    group.position.copy(origin);
+    group.quaternion.setFromUnitVectors(up, direction);
+    return group;
+  };
 }
 
 function createRenderer(): WebGLRenderer | null {

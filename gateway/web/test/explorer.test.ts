@@ -172,6 +172,21 @@ describe.skipIf(!existsSync(CHROMIUM))(`SciFed Explorer in ${CHROMIUM}`, () => {
     expect(await page.getAttribute('#structure-viewer', 'data-arrows')).toBe('32');
     expect(await page.$$eval('#largest-forces tbody tr', (rows) => rows.length)).toBe(10);
     await screenshot('structure');
+
+    // A drag rotates and the wheel zooms: the drawn frame must change each time.
+    const canvas = page.locator('#structure-viewer canvas');
+    const box = (await canvas.boundingBox())!;
+    const initial = await canvas.screenshot();
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2 + 120, box.y + box.height / 2 + 40, { steps: 8 });
+    await page.mouse.up();
+    const rotated = await canvas.screenshot();
+    expect(rotated.equals(initial)).toBe(false);
+    await page.mouse.wheel(0, -400);
+    await page.waitForTimeout(200);
+    const zoomed = await canvas.screenshot();
+    expect(zoomed.equals(rotated)).toBe(false);
   });
 
   it('runs an MD job with relaxation and equation of state', async () => {

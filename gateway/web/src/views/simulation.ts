@@ -141,6 +141,7 @@ function molecularDynamicsPanel(state: ExplorerState, actions: SimulationViewAct
     replace(result);
     progress.value = 0;
     panel.dataset.liveUpdates = '0';
+    delete panel.dataset.status;
     try {
       const input = {
         ...requireSelection(state),
