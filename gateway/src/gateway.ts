@@ -229,8 +229,8 @@ function payloadErrors(limits: OperationLimits): ErrorRequestHandler {
 
 /**
  * Serves the built Explorer page at `/`. Vite names every file under assets/
- * by its content hash, so those are cached for a year; index.html is
- * revalidated on each load so a rebuild shows at once.
+ * by its content hash, so those are cached for a year. Browsers revalidate
+ * index.html on each load, so a rebuild shows at once.
  */
 function serveExplorer(app: express.Express, webRoot: string): void {
   if (!existsSync(path.join(webRoot, 'index.html'))) {

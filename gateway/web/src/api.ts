@@ -1,7 +1,7 @@
 /**
  * GraphQL over POST /graphql on the page's own origin. The JSON content type
- * passes the gateway's CSRF prevention; `apollo-require-preflight` is sent as
- * well so the page keeps working if a proxy rewrites the content type.
+ * passes the gateway's CSRF prevention. The `apollo-require-preflight` header
+ * passes it too, so the page keeps working if a proxy rewrites the type.
  */
 
 export interface GraphQLErrorEntry {

@@ -58,7 +58,7 @@ function route(): void {
 window.addEventListener('hashchange', route);
 route();
 
-// `data-ready` tells a reader (and the browser tests) that the lists are loaded.
+// `data-ready` marks that the lists are loaded, for the browser tests and other readers of the DOM.
 Promise.all([state.refresh(), data.refresh()])
   .then(() => (document.body.dataset.ready = 'true'))
   .catch((error: unknown) => {

@@ -27,8 +27,8 @@ export interface StructureGeometry extends StructureSummary {
   species: string[];
 }
 
-// The pickers list this many of each (the API pages at most 100); the material view and imports add
-// older or newer structures to the list when they are opened.
+// The pickers list this many of each, the most one API page returns. The
+// material view and imports add further structures when they are opened.
 const LIST_SIZE = 100;
 
 /**

@@ -24,7 +24,7 @@ import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
 import { h, replace } from './dom.js';
 import { covalentRadius, elementColour, elementColourCss } from './elements.js';
 
-/** What the viewer draws: positions N×3 and cell rows a, b, c, all in Å. */
+/** Structure to draw: positions N×3 and cell rows a, b, c, all in Å. */
 export interface ViewerStructure {
   species: string[];
   positions: number[][];
@@ -247,7 +247,7 @@ function groupBySpecies(species: string[]): Map<string, number[]> {
   return groups;
 }
 
-/** The eight corners i·a + j·b + k·c for i, j, k in {0, 1}. */
+/** Returns the eight corners i·a + j·b + k·c for i, j, k in {0, 1}. */
 function cellCorners(cell: number[][]): Vector3[] {
   const [a, b, c] = cell.map(([x, y, z]) => new Vector3(x, y, z));
   const corners: Vector3[] = [];
@@ -257,7 +257,7 @@ function cellCorners(cell: number[][]): Vector3[] {
   return corners;
 }
 
-/** The twelve cell edges: pairs of corners whose bit patterns differ in one bit. */
+/** Builds the twelve cell edges, which join corners whose bit patterns differ in one bit. */
 function cellEdges(cell: number[][]): LineSegments {
   const corners = cellCorners(cell);
   const vertices: number[] = [];
@@ -280,8 +280,11 @@ function disposeGroup(group: Group): void {
     child.traverse((object) => {
       const disposable = object as { geometry?: { dispose(): void }; material?: { dispose(): void } | { dispose(): void }[] };
       disposable.geometry?.dispose();
-      const materials = Array.isArray(disposable.material) ? disposable.material : disposable.material ? [disposable.material] : [];
-      for (const material of materials) material.dispose();
+      if (Array.isArray(disposable.material)) {
+        for (const material of disposable.material) material.dispose();
+      } else {
+        disposable.material?.dispose();
+      }
     });
     group.remove(child);
   }

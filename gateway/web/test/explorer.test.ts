@@ -38,7 +38,7 @@ async function ensureBuilt(): Promise<void> {
   await build({ configFile: path.join(WEB_DIR, 'vite.config.ts'), logLevel: 'warn' });
 }
 
-/** A 2×2×2 fcc Cu cell (a = 3.615 Å) with every atom moved by up to 0.08 Å along a fixed pattern. */
+/** Writes a 2×2×2 fcc Cu cell (a = 3.615 Å) as extended XYZ, every atom moved by up to 0.08 Å along a fixed pattern. */
 function rattledCopper(): string {
   const a = 3.615;
   const basis = [[0, 0, 0], [0.5, 0.5, 0], [0.5, 0, 0.5], [0, 0.5, 0.5]];

@@ -133,7 +133,7 @@ function askPanel(filters: Filters, openPassage: OpenPassage): HTMLElement {
   );
 }
 
-/** Each sentence with numbered citation buttons; one number per distinct span. */
+/** Renders each sentence with numbered citation buttons, one number per distinct span. */
 function renderAnswer(container: HTMLElement, answer: Answer, openPassage: OpenPassage): void {
   if (!answer.sentences.length) {
     replace(container, h('p', { class: 'empty' }, answer.text));
