@@ -10,7 +10,7 @@ export default defineConfig({
     alias: [{ find: /^graphql$/, replacement: graphqlEntry }],
   },
   test: {
-    include: ['{schema,compute,gateway,bench}/test/**/*.test.ts', 'subgraphs/*/test/**/*.test.ts'],
+    include: ['{schema,compute,gateway,bench}/test/**/*.test.ts', 'subgraphs/*/test/**/*.test.ts', 'gateway/web/test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
@@ -40,6 +43,8 @@ export interface GatewayOptions {
   limits?: Partial<OperationLimits>;
   /** API-key policy; defaults to authPolicyFromEnv(). */
   auth?: AuthPolicy;
+  /** Folder of the built Explorer page served at `/`; defaults to gateway/web/dist. */
+  webRoot?: string;
 }
 
 export interface RunningGateway {
@@ -57,6 +62,7 @@ export interface SubgraphHealth {
 }
 
 const HEALTH_TIMEOUT_MS = 2_000;
+const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../web/dist', import.meta.url));
 
 /** Sends `{ __typename }` to a subgraph and reports whether it responded. */
 async function probeSubgraph(url: string): Promise<SubgraphHealth> {
@@ -222,8 +228,30 @@ function payloadErrors(limits: OperationLimits): ErrorRequestHandler {
 }
 
 /**
+ * Serves the built Explorer page at `/`. Vite names every file under assets/
+ * by its content hash, so those are cached for a year. Browsers revalidate
+ * index.html on each load, so a rebuild shows at once.
+ */
+function serveExplorer(app: express.Express, webRoot: string): void {
+  if (!existsSync(path.join(webRoot, 'index.html'))) {
+    logger.info({ webRoot }, 'Explorer page not built, so / serves nothing; run npm run build -w gateway/web');
+    return;
+  }
+  app.use(
+    express.static(webRoot, {
+      index: 'index.html',
+      setHeaders: (response, file) => {
+        const immutable = path.relative(webRoot, file).startsWith(`assets${path.sep}`);
+        response.setHeader('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
+      },
+    }),
+  );
+}
+
+/**
  * Starts the Apollo gateway over the supergraph with express: POST /graphql
- * for operations, GraphiQL on GET /graphql, /health, /ready and /metrics.
+ * for operations, GraphiQL on GET /graphql, /health, /ready, /metrics and the
+ * Explorer page at `/`.
  */
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const limits = limitsFromEnv(process.env, options.limits);
@@ -298,6 +326,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     }),
   );
   app.use(payloadErrors(limits));
+  serveExplorer(app, options.webRoot ?? DEFAULT_WEB_ROOT);
 
   await new Promise<void>((resolve) => httpServer.listen(options.port, options.host, resolve));
   const port = (httpServer.address() as AddressInfo).port;
