@@ -11,8 +11,8 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import { logger, SUBGRAPH_NAMES, withEnumHint, type SubgraphName } from '@scifed/schema';
-import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
-import type { GraphQLError, GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import express, { type ErrorRequestHandler, type RequestHandler, type Response } from 'express';
+import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 
 import { authorize, authPolicyFromEnv, type AuthPolicy } from './auth.js';
 import { readCheckedInSupergraph, subgraphUrl } from './compose.js';
@@ -82,8 +82,26 @@ async function probeSubgraph(url: string): Promise<SubgraphHealth> {
 }
 
 /** Builds a JSON error body in the GraphQL response shape, for failures outside GraphQL execution. */
-function errorBody(message: string, extensions: Record<string, unknown>) {
-  return { errors: [{ message, extensions }] };
+function errorBody(message: string, extensions: Record<string, unknown>, requestId?: string) {
+  return { errors: [{ message, extensions }], ...(requestId ? { extensions: { requestId } } : {}) };
+}
+
+/**
+ * Gives each /graphql request its id before any parsing, so rejections of the
+ * body (size, JSON, tokens) carry it too; the id is logged with the rejection.
+ */
+const assignRequestId: RequestHandler = (_request, response, next) => {
+  const requestId = randomUUID();
+  response.locals.requestId = requestId;
+  response.setHeader('x-request-id', requestId);
+  next();
+};
+
+/** Sends a rejection outside GraphQL execution and logs it with its request id. */
+function reject(response: Response, status: number, message: string, extensions: Record<string, unknown>): void {
+  const requestId = response.locals.requestId as string | undefined;
+  logger.warn({ requestId, status, code: extensions.code, limit: extensions.limit }, 'request rejected before execution');
+  response.status(status).json(errorBody(message, extensions, requestId));
 }
 
 /**
@@ -127,13 +145,21 @@ function requestPlugin(limits: OperationLimits, auth: AuthPolicy, sizes: Structu
           operationType = operation?.operation ?? 'unknown';
           authorize(auth, operationType, contextValue.authorization);
           const variables = request.variables ?? {};
-          const ids = structureIdsForCost(schema, document, variables, request.operationName ?? undefined);
+          let ids: string[];
+          try {
+            ids = structureIdsForCost(schema, document, variables, request.operationName ?? undefined);
+          } catch (error) {
+            // The estimator coerces variables before Apollo does, so a bad
+            // variable surfaces here first; report it as the bad input it is.
+            throw new GraphQLError((error as Error).message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+          }
           const atomsByStructure = ids.length ? await sizes.lookup(ids) : new Map<string, number>();
           checkCost(schema, document, variables, request.operationName ?? undefined, { atomsByStructure }, limits);
         },
         async didEncounterErrors({ errors }) {
           for (const error of errors) {
-            const code = error.extensions?.code as string | undefined;
+            // Apollo relabels validation errors; the limit name marks ours.
+            const code = error.extensions?.limit !== undefined ? 'LIMIT_EXCEEDED' : (error.extensions?.code as string | undefined);
             metrics.errors.inc({ code: code ?? 'INTERNAL_SERVER_ERROR' });
             if (code === undefined || code === 'INTERNAL_SERVER_ERROR') {
               logger.error({ requestId: contextValue.requestId, err: error.originalError ?? error, path: error.path }, 'internal error');
@@ -159,7 +185,7 @@ function requestPlugin(limits: OperationLimits, auth: AuthPolicy, sizes: Structu
               operationType,
               milliseconds: Math.round(seconds * 1000),
               subgraphCalls: contextValue.subgraphCalls,
-              errors: errors?.map((e) => e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'),
+              errors: errors?.map((e) => (e.extensions?.limit !== undefined ? 'LIMIT_EXCEEDED' : (e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'))),
             },
             'request',
           );
@@ -174,13 +200,11 @@ function requestTimeout(limits: OperationLimits): RequestHandler {
   return (_request, response, next) => {
     const timer = setTimeout(() => {
       if (response.headersSent) return;
-      response.status(504).json(
-        errorBody(`The request did not finish within requestTimeoutMs (SCIFED_REQUEST_TIMEOUT_MS) = ${limits.requestTimeoutMs} ms.`, {
-          code: 'LIMIT_EXCEEDED',
-          limit: 'requestTimeoutMs',
-          value: limits.requestTimeoutMs,
-        }),
-      );
+      reject(response, 504, `The request did not finish within requestTimeoutMs (SCIFED_REQUEST_TIMEOUT_MS) = ${limits.requestTimeoutMs} ms.`, {
+        code: 'LIMIT_EXCEEDED',
+        limit: 'requestTimeoutMs',
+        value: limits.requestTimeoutMs,
+      });
     }, limits.requestTimeoutMs);
     response.once('close', () => clearTimeout(timer));
     next();
@@ -200,7 +224,7 @@ function tokenLimit(limits: OperationLimits): RequestHandler {
     } catch (error) {
       const limitError = error as GraphQLError;
       const { http: _http, ...extensions } = limitError.extensions;
-      response.status(400).json(errorBody(limitError.message, extensions));
+      reject(response, 400, limitError.message, extensions);
       return;
     }
     next();
@@ -211,16 +235,18 @@ function tokenLimit(limits: OperationLimits): RequestHandler {
 function payloadErrors(limits: OperationLimits): ErrorRequestHandler {
   return (error, _request, response, next) => {
     if (error?.type === 'entity.too.large') {
-      response.status(413).json(
-        errorBody(
-          `The request body is ${error.length} bytes, above maxBodyBytes (SCIFED_MAX_BODY) = ${limits.maxBodyBytes} bytes. Send smaller batches.`,
-          { code: 'PAYLOAD_TOO_LARGE', limit: 'maxBodyBytes', value: limits.maxBodyBytes, measured: error.length },
-        ),
+      reject(
+        response,
+        413,
+        `The request body is ${error.length} bytes, above maxBodyBytes (SCIFED_MAX_BODY) = ${limits.maxBodyBytes} bytes. Send smaller batches.`,
+        { code: 'PAYLOAD_TOO_LARGE', limit: 'maxBodyBytes', value: limits.maxBodyBytes, measured: error.length },
       );
       return;
     }
     if (error?.type === 'entity.parse.failed') {
-      response.status(400).json(errorBody('The request body is not valid JSON.', { code: 'BAD_USER_INPUT' }));
+      reject(response, 400, `The request body is not valid JSON (${error.message}). GraphQL strings in JSON cannot hold raw line breaks; write \\n or put the query on one line.`, {
+        code: 'BAD_USER_INPUT',
+      });
       return;
     }
     next(error);
@@ -314,12 +340,13 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
 
   app.use(
     '/graphql',
+    assignRequestId,
     requestTimeout(limits),
     express.json({ limit: limits.maxBodyBytes }),
     tokenLimit(limits),
     expressMiddleware(server, {
-      context: async ({ req }) => ({
-        requestId: randomUUID(),
+      context: async ({ req, res }) => ({
+        requestId: (res.locals.requestId as string | undefined) ?? randomUUID(),
         authorization: req.headers.authorization,
         subgraphCalls: [],
       }),

@@ -187,3 +187,57 @@ describe('token limit', () => {
     expect(totalSubgraphRequests()).toBe(before);
   });
 });
+
+describe('malformed requests', () => {
+  test('invalid variable is BAD_USER_INPUT, not 500', async () => {
+    const { status, body } = await stack.request(
+      'mutation ($p: Prototype!) { buildCrystal(input: { element: "Cu", prototype: $p, a: 3.6 }) { id } }',
+      { p: 'fcc' },
+      AUTH,
+    );
+    expect(status).toBe(400);
+    expect(body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(body.errors?.[0].message).toMatch(/"fcc"/);
+  });
+
+  test('missing required variable is BAD_USER_INPUT', async () => {
+    const { status, body } = await stack.request('query ($id: ID!) { structure(id: $id) { id } }', {});
+    expect(status).toBe(400);
+    expect(body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  test('invalid JSON names the parse error and carries a request id', async () => {
+    const response = await fetch(stack.gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"query": "{ material(formula: \\"Cu\\")\n { formula } }"}',
+    });
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { errors: { message: string }[]; extensions: { requestId: string } };
+    expect(body.errors[0].message).toMatch(/not valid JSON \(.+\)/);
+    expect(body.extensions.requestId).toBe(response.headers.get('x-request-id'));
+  });
+
+  test('rejected body carries a request id', async () => {
+    const response = await fetch(stack.gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ __typename }', variables: { padding: 'x'.repeat(2 * 1024 * 1024) } }),
+    });
+    const body = (await response.json()) as { extensions: { requestId: string } };
+    expect(body.extensions.requestId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  test('limit rejections are counted as LIMIT_EXCEEDED', async () => {
+    const counter = async (code: string) => {
+      const text = await (await fetch(stack.gateway.url.replace('/graphql', '/metrics'))).text();
+      const match = new RegExp(`scifed_gateway_errors_total\\{[^}]*code="${code}"[^}]*\\} (\\d+)`).exec(text);
+      return match ? Number(match[1]) : 0;
+    };
+    const limitBefore = await counter('LIMIT_EXCEEDED');
+    const validationBefore = await counter('GRAPHQL_VALIDATION_FAILED');
+    await stack.request(`{ material(formula: "Cu") { ${Array.from({ length: 40 }, (_, i) => `f${i}: formula`).join(' ')} } }`);
+    expect(await counter('LIMIT_EXCEEDED')).toBe(limitBefore + 1);
+    expect(await counter('GRAPHQL_VALIDATION_FAILED')).toBe(validationBefore);
+  });
+});
