@@ -170,3 +170,46 @@ describe('federation', () => {
     expect(data!._entities.map((m) => m.structures.totalCount)).toEqual([1, 1, 0]);
   });
 });
+
+describe('crystal and CIF checks', () => {
+  test('crystal with overlapping atoms is rejected', async () => {
+    const { errors } = await t.run(BUILD, { input: { element: 'Cu', prototype: 'FCC', a: 0.05 } });
+    expect(errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(errors?.[0].message).toMatch(/closer than 0\.1 Å/);
+  });
+
+  test('CIF symmetry under the CIF 1.1 core tag', async () => {
+    const cif = [
+      'data_NaCl',
+      '_cell_length_a 5.64',
+      '_cell_length_b 5.64',
+      '_cell_length_c 5.64',
+      '_cell_angle_alpha 90',
+      '_cell_angle_beta 90',
+      '_cell_angle_gamma 90',
+      "_symmetry_space_group_name_H-M 'F m -3 m'",
+      'loop_',
+      '_symmetry_equiv_pos_as_xyz',
+      "'x, y, z'",
+      "'x, y+1/2, z+1/2'",
+      "'x+1/2, y, z+1/2'",
+      "'x+1/2, y+1/2, z'",
+      'loop_',
+      '_atom_site_label',
+      '_atom_site_type_symbol',
+      '_atom_site_fract_x',
+      '_atom_site_fract_y',
+      '_atom_site_fract_z',
+      'Na1 Na 0 0 0',
+      'Cl1 Cl 0.5 0.5 0.5',
+      '',
+    ].join('\n');
+    const { data, errors } = await t.run<{ importStructures: { formula: string; natoms: number }[] }>(
+      'mutation ($c: String!) { importStructures(format: CIF, content: $c) { formula natoms } }',
+      { c: cif },
+    );
+    expect(errors).toBeUndefined();
+    expect(data!.importStructures[0].natoms).toBe(8);
+    expect(data!.importStructures[0].formula).toBe('ClNa');
+  });
+});

@@ -18,8 +18,9 @@ import {
  *   placed in the standard orientation (a along x, b in the xy plane);
  * - sites: _atom_site_fract_x/y/z with _atom_site_type_symbol, or the
  *   element read from _atom_site_label ("Cu1" → Cu) when there is no symbol;
- * - symmetry: _symmetry_equivalent_pos_as_xyz or
- *   _space_group_symop_operation_xyz, looped or as a single item. Every site
+ * - symmetry: _space_group_symop_operation_xyz (CIF 2 / mmCIF style),
+ *   _symmetry_equiv_pos_as_xyz (the CIF 1.1 core name) or the variant
+ *   spelling _symmetry_equivalent_pos_as_xyz, looped or as a single item. Every site
  *   is mapped through every operation, wrapped into [0, 1), and an image
  *   within 1e-3 (fractional, per axis) of a site already placed is dropped,
  *   as ASE's crystal() does, so atoms on special positions appear once;
@@ -216,7 +217,10 @@ function parseOperation(token: Token): SymmetryOperation {
 }
 
 function symmetryOperations(block: Block): SymmetryOperation[] {
-  const tokens = column(block, '_space_group_symop_operation_xyz') ?? column(block, '_symmetry_equivalent_pos_as_xyz');
+  const tokens =
+    column(block, '_space_group_symop_operation_xyz') ??
+    column(block, '_symmetry_equiv_pos_as_xyz') ??
+    column(block, '_symmetry_equivalent_pos_as_xyz');
   if (tokens) return tokens.map(parseOperation);
   const groupName =
     column(block, '_symmetry_space_group_name_h-m')?.[0] ?? column(block, '_space_group_name_h-m_alt')?.[0];
@@ -346,7 +350,7 @@ export function writeCif(atoms: { cell: ArrayLike<number>; positions: ArrayLike<
     '_symmetry_Int_Tables_number 1',
     '',
     'loop_',
-    '_symmetry_equivalent_pos_as_xyz',
+    '_symmetry_equiv_pos_as_xyz',
     "'x, y, z'",
     '',
     'loop_',

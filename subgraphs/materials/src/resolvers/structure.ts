@@ -2,6 +2,7 @@ import { connectionFrom, InputError, isElementSymbol, normalizeFormula, pageRequ
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 
 import type { MaterialsContext, MaterialsLimits } from '../context.js';
+import { checkStructure } from '../crystal/checks.js';
 import { buildCrystal } from '../crystal/prototypes.js';
 import { BuildCrystalInput, Material, Structure, StructureConnection } from '../schema/types.js';
 import type { StructureFilter, StructureRecord } from '../store.js';
@@ -65,6 +66,7 @@ export class StructureResolver {
   @Mutation(() => Structure, { description: 'Builds a crystal from a prototype and stores it.' })
   buildCrystal(@Arg('input', () => BuildCrystalInput) input: BuildCrystalInput, @Ctx() ctx: Context): Promise<StructureRecord> {
     const atoms = buildCrystal(input, ctx.limits.maxAtoms);
+    checkStructure(atoms, ctx.limits, `the ${input.prototype} crystal with a = ${input.a} Å`);
     return ctx.store.insertStructure(atoms, { name: input.name, sourceFormat: 'BUILD' });
   }
 
