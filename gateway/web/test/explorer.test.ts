@@ -237,7 +237,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`SciFed Explorer in ${CHROMIUM}`, () => {
     await page.click('#search-submit');
     await page.waitForSelector('#search-results li');
 
-    const citation = page.locator('#answer button.citation', { hasText: '[2]' }).first();
+    const citation = page.locator('#answer button.citation', { hasText: '[1]' }).first();
     const label = (await citation.getAttribute('title'))!;
     const [, paperId, start, end] = /^(\S+), characters (\d+)–(\d+)$/.exec(label)!;
     await citation.click();

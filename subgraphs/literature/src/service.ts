@@ -268,7 +268,9 @@ export class LiteratureService {
       depth: ANSWER_PAPERS,
     });
     const papers = ranked.filter((r) => r.matched).map(({ slot }) => this.corpus.paperAt(slot)!);
-    let sentences = extractAnswer(this.corpus, papers, terms);
+    // A follow-up borrows its subject from earlier turns, so only a stand-alone
+    // question must be covered by the sentences that answer it.
+    let sentences = extractAnswer(this.corpus, papers, terms, turns.length > 0 ? 0 : undefined);
     if (this.generator && sentences.length > 0) {
       const generated = await generateAnswer(this.generator, question, sentences.flatMap((s) => s.citations));
       if (generated && generated.length > 0) sentences = generated;

@@ -185,6 +185,13 @@ describe('ask', () => {
     expect(data!.ask.text).toMatch(/no cited answer/);
   });
 
+  it('gives no answer when only common words match', async () => {
+    // Papers mention copper, but none the melting point of tungsten carbide.
+    const { data } = await harness.run(ASK, { question: 'What is the melting point of tungsten carbide in copper?' });
+    expect(data!.ask.sentences).toEqual([]);
+    expect(data!.ask.text).toMatch(/no cited answer/);
+  });
+
   it('rejects an unknown conversation', async () => {
     const result = await harness.run(ASK, { question: 'and then?', conversationId: 'nope' });
     expect(result.errors?.[0].extensions?.code).toBe('NOT_FOUND');

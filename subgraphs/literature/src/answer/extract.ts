@@ -24,25 +24,43 @@ export const ANSWER_SENTENCES = 3;
 // share (Jaccard) repeats it and is skipped.
 const MAX_OVERLAP = 0.6;
 
+// A sentence must carry at least this share of the question's idf weight
+// (terms absent from the corpus count at their maximum idf), so a question
+// about something no paper covers gets no answer rather than a sentence that
+// only shares some of its words. Chosen by hand on the test and demo questions.
+export const MIN_COVERAGE = 0.5;
+
+// Sentences scoring below this share of the best one are off topic padding.
+const MIN_SHARE_OF_BEST = 0.5;
+
 /**
  * Builds an extractive answer: every sentence of the top papers' passages is
  * scored by the idf-weighted query terms it contains, scaled down by the
  * paper's rank (1 / (1 + rank / 2)), and the best ANSWER_SENTENCES that do
  * not repeat each other are returned in score order, each quoting itself.
- * Sentences that contain no query term are never chosen, so an answer may be
+ * A sentence must also carry `minCoverage` of the question's idf weight and
+ * score at least MIN_SHARE_OF_BEST of the best sentence, so an answer may be
  * empty.
  */
-export function extractAnswer(corpus: CorpusIndex, papers: IndexedPaper[], terms: ReadonlyMap<string, number>): AnswerSentence[] {
+export function extractAnswer(
+  corpus: CorpusIndex,
+  papers: IndexedPaper[],
+  terms: ReadonlyMap<string, number>,
+  minCoverage = MIN_COVERAGE,
+): AnswerSentence[] {
   const idf = (term: string) => corpus.bm25.idf(term);
   const candidates: { citation: Citation; score: number; terms: Set<string> }[] = [];
+  let attainable = 0;
+  for (const [term, weight] of terms) attainable += weight * idf(term);
   papers.forEach((paper, rank) => {
     for (const passage of passagesOf(paper)) {
       for (const sentence of splitSentences(passage.text)) {
         const start = passage.start + sentence.start;
         const end = passage.start + sentence.end;
         const quote = paper.abstract.slice(start, end);
-        const score = termOverlap(quote, terms, idf) / (1 + rank / 2);
-        if (score <= 0) continue;
+        const coverage = termOverlap(quote, terms, idf);
+        if (coverage <= 0 || coverage < minCoverage * attainable) continue;
+        const score = coverage / (1 + rank / 2);
         candidates.push({
           citation: { paperId: paper.id, passageId: passage.passageId, start, end, quote },
           score,
@@ -54,8 +72,9 @@ export function extractAnswer(corpus: CorpusIndex, papers: IndexedPaper[], terms
   candidates.sort((a, b) => b.score - a.score);
 
   const chosen: typeof candidates = [];
+  const best = candidates[0]?.score ?? 0;
   for (const candidate of candidates) {
-    if (chosen.length === ANSWER_SENTENCES) break;
+    if (chosen.length === ANSWER_SENTENCES || candidate.score < MIN_SHARE_OF_BEST * best) break;
     if (chosen.some((other) => jaccard(other.terms, candidate.terms) > MAX_OVERLAP)) continue;
     chosen.push(candidate);
   }
