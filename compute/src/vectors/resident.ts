@@ -15,7 +15,7 @@ export interface ResidentSearchOptions {
   candidates?: RowIds;
 }
 
-/** Which ResidentVectors holds the start of the arena, and since when. */
+/** The ResidentVectors whose base occupies the start of the arena, and since which layout. */
 interface Occupant {
   owner: ResidentVectors;
   generation: number;
@@ -34,7 +34,7 @@ let occupant: Occupant | undefined;
  * searchVectors validates and copies its whole `base` on every call, which
  * costs more than scoring a small candidate subset of a large matrix. Here
  * the base is checked once, in setBase, and copied into the arena at the
- * first search after it; later searches lay out only their queries,
+ * first search after it. Later searches lay out only their queries,
  * candidate ids and results behind it. One ResidentVectors occupies the
  * arena at a time: a search through another one, or any other kernel's
  * call, displaces it, and its next search copies it in again.

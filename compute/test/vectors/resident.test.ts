@@ -22,7 +22,7 @@ async function expectMatchesReference(resident: ResidentVectors, base: Float32Ar
 }
 
 describe('ResidentVectors', () => {
-  it.each(METRICS)('matches the reference over all rows and over candidates, %s', async (metric) => {
+  it.each(METRICS)('matches reference with and without candidates, %s', async (metric) => {
     const dim = 37;
     const base = randomVectors(500, dim, 11);
     const resident = new ResidentVectors(dim);
@@ -32,7 +32,7 @@ describe('ResidentVectors', () => {
     await expectMatchesReference(resident, base, randomVectors(5, dim, 13), 10, metric, candidates);
   });
 
-  it('clamps k to a short candidate list and returns every candidate', async () => {
+  it('clamps k to short candidate list', async () => {
     const dim = 8;
     const base = randomVectors(50, dim, 21);
     const resident = new ResidentVectors(dim);
@@ -43,7 +43,7 @@ describe('ResidentVectors', () => {
     await expectMatchesReference(resident, base, randomVectors(2, dim, 23), 10, 'l2sq', Int32Array.of(7, 3, 41));
   });
 
-  it('sees rows changed in place once setBase is called again', async () => {
+  it('sees in-place changes after setBase', async () => {
     const dim = 16;
     const base = randomVectors(200, dim, 31);
     const resident = new ResidentVectors(dim);
@@ -59,7 +59,7 @@ describe('ResidentVectors', () => {
     expect(after.distances[0]).toBe(0);
   });
 
-  it('copies itself in again after another kernel or another resident base used the arena', async () => {
+  it('recopies base after arena reuse', async () => {
     const dim = 24;
     const baseA = randomVectors(300, dim, 41);
     const baseB = randomVectors(400, dim, 42);
@@ -76,7 +76,7 @@ describe('ResidentVectors', () => {
     await expectMatchesReference(a, baseA, queries, 5, 'ip', Int32Array.of(1, 2, 3, 250, 299, 17));
   });
 
-  it('rejects bad input with KernelInputError', () => {
+  it('rejects invalid input', () => {
     const resident = new ResidentVectors(4);
     expect(() => resident.search({ queries: new Float32Array(4), k: 1, metric: 'cos' })).toThrow(KernelInputError);
     expect(() => resident.setBase(new Float32Array(6))).toThrow(/multiple of dim = 4/);
