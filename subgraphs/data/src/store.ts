@@ -6,6 +6,7 @@ import {
   DuckDBArrayValue,
   DuckDBDataChunk,
   DuckDBInstance,
+  type DuckDBMaterializedResult,
   FLOAT,
   INTEGER,
   listValue,
@@ -418,12 +419,15 @@ export class DataStore {
       }
       if (params.length > 0) prepared.bind(params);
 
-      const result = await prepared.stream().catch(userError);
+      // A caller that reads chunks itself wants every row in compact columns, so the result is
+      // materialized in one call instead of fetched chunk by chunk (one round trip each).
+      const result = options.onChunk ? await prepared.run().catch(userError) : await prepared.stream().catch(userError);
+      const materialized = options.onChunk ? (result as DuckDBMaterializedResult) : undefined;
       const rows: DuckDBValue[][] = [];
       let seen = 0;
       let truncated = false;
-      for (;;) {
-        const chunk = await result.fetchChunk().catch(userError);
+      for (let index = 0; ; index++) {
+        const chunk = materialized ? (index < materialized.chunkCount ? materialized.getChunk(index) : null) : await result.fetchChunk().catch(userError);
         if (!chunk || chunk.rowCount === 0) break;
         const take = Math.min(chunk.rowCount, options.maxRows - seen);
         seen += take;
