@@ -58,10 +58,12 @@ function reportDistance(metric: VectorMetricName, raw: number, fromHnsw: boolean
 
 /**
  * Multiply-adds per query up to which a filtered search runs exactly: 2^21,
- * about 5,500 rows at 384 dimensions. Measured on 2 shared cores (Node 20,
- * 100,000 × 384 clustered rows), gathering and scoring 10,000 × 384
- * candidates took about 30 ms, while the graph plan with its filter check
- * took about 10 ms; an estimate, not a tuned constant.
+ * about 5,500 rows at 384 dimensions. It was measured on 2 shared cores
+ * (Node 20, 100,000 × 384 clustered rows) when each exact search still
+ * copied its candidates: 10,000 × 384 candidates took about 30 ms, the graph
+ * plan with its filter check about 10 ms.
+ * NOTE: exact search now scores the resident copy without a copy, so this
+ * estimate is conservative and has not been re-measured.
  */
 const EXACT_MAX_WORK = 2 ** 21;
 
