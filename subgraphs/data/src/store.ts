@@ -172,7 +172,13 @@ async function appendRows(connection: DuckDBConnection, table: TableSpec, rows: 
 }
 
 /** The data subgraph's catalog and user tables. All SQL of the subgraph lives here. */
+/** Idle read-only connections kept for reuse; more concurrent statements open and close their own. */
+const MAX_IDLE_CONNECTIONS = 4;
+
 export class DataStore {
+  /** Connections of finished read-only statements, reused to save opening one per statement. */
+  private readonly idle: DuckDBConnection[] = [];
+
   private constructor(readonly db: Database) {}
 
   static async open(dir?: string): Promise<DataStore> {
@@ -398,7 +404,7 @@ export class DataStore {
     options: { maxRows: number; timeoutMs: number; firstColumnOnly?: boolean; onChunk?: (chunk: DuckDBDataChunk, rows: number) => void },
   ): Promise<ReadOnlyResult> {
     this.db.queryCount++;
-    const connection = await this.db.connect();
+    const connection = this.idle.pop() ?? (await this.db.connect());
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
@@ -454,8 +460,10 @@ export class DataStore {
       throw error;
     } finally {
       clearTimeout(timer);
-      await connection.run('ROLLBACK').catch(() => undefined);
-      connection.closeSync();
+      // Only a connection whose transaction ended cleanly, and that was not interrupted, is reused.
+      const clean = await connection.run('ROLLBACK').then(() => true, () => false);
+      if (clean && !timedOut && this.idle.length < MAX_IDLE_CONNECTIONS) this.idle.push(connection);
+      else connection.closeSync();
     }
   }
 
@@ -694,6 +702,7 @@ export class DataStore {
   }
 
   close(): void {
+    for (const connection of this.idle.splice(0)) connection.closeSync();
     this.db.close();
   }
 }
