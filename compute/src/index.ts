@@ -6,6 +6,8 @@ export { gpuContext, gpuUnavailableReason, releaseGpu } from './webgpu.js';
 export * from './telemetry.js';
 export * from './forcefield/index.js';
 export { searchVectors, searchVectorsInt8, quantizeInt8, MAX_TOP_K, GPU_WORK_THRESHOLD } from './vectors/index.js';
+export { ResidentVectors } from './vectors/index.js';
+export type { ResidentSearchOptions } from './vectors/index.js';
 export type { VectorMetric, VectorSearchOptions, Int8VectorSearchOptions, VectorSearchResult, RowIds, QuantizedVectors } from './vectors/index.js';
 export { rankByReceivedAttention, MAX_RECEIVED_ATTENTION_TOKENS, type ReceivedAttentionOptions, type ReceivedAttentionResult } from './received-attention.js';
 export { sparseAttention, encodeHalf, decodeHalf } from './attention/index.js';

@@ -10,6 +10,7 @@ import { searchWebGpu } from './webgpu.js';
 import { scannedRows, type Int8VectorSearchOptions, type SearchProblem, type VectorSearchOptions, type VectorSearchResult } from './types.js';
 
 export { GPU_WORK_THRESHOLD } from './choose.js';
+export { ResidentVectors, type ResidentSearchOptions } from './resident.js';
 export { MAX_TOP_K, type Int8VectorSearchOptions, type RowIds, type VectorMetric, type VectorSearchOptions, type VectorSearchResult } from './types.js';
 
 function searchOn(backend: Backend, problem: SearchProblem) {

@@ -9,11 +9,11 @@ import {
   type VectorSearchOptions,
 } from './types.js';
 
-function checkDim(dim: number): void {
+export function checkDim(dim: number): void {
   checkInteger('dim', dim, 1, 1 << 20);
 }
 
-function rowCount(argument: string, array: ArrayLike<number>, dim: number): number {
+export function rowCount(argument: string, array: ArrayLike<number>, dim: number): number {
   if (array.length % dim !== 0) {
     throw new KernelInputError(argument, `a length that is a multiple of dim = ${dim} (row-major rows × dim)`, `length ${array.length}`);
   }
@@ -25,14 +25,14 @@ function rowCount(argument: string, array: ArrayLike<number>, dim: number): numb
  * a caller error), but a candidate list shorter than k is allowed and clamps
  * k to the candidate count, so filtered searches return every match.
  */
-function checkK(k: number, n: number, candidates: RowIds | undefined): number {
+export function checkK(k: number, n: number, candidates: RowIds | undefined): number {
   checkInteger('k', k, 1, MAX_TOP_K);
   if (k > n) throw new KernelInputError('k', `at most n = ${n} (rows in base)`, String(k), 'Lower k or add rows.');
   if (!candidates) return k;
   return Math.min(k, candidates.length);
 }
 
-function candidateIds(candidates: RowIds | undefined, n: number): Int32Array | undefined {
+export function candidateIds(candidates: RowIds | undefined, n: number): Int32Array | undefined {
   if (!candidates) return undefined;
   if (!(candidates instanceof Int32Array || candidates instanceof Uint32Array)) {
     throw new KernelInputError('candidates', 'an Int32Array or Uint32Array of row ids', Object.prototype.toString.call(candidates));

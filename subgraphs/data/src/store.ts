@@ -6,6 +6,7 @@ import {
   DuckDBArrayValue,
   DuckDBDataChunk,
   DuckDBInstance,
+  type DuckDBMaterializedResult,
   FLOAT,
   INTEGER,
   listValue,
@@ -171,7 +172,13 @@ async function appendRows(connection: DuckDBConnection, table: TableSpec, rows: 
 }
 
 /** The data subgraph's catalog and user tables. All SQL of the subgraph lives here. */
+/** Idle read-only connections kept for reuse; more concurrent statements open and close their own. */
+const MAX_IDLE_CONNECTIONS = 4;
+
 export class DataStore {
+  /** Connections of finished read-only statements, reused to save opening one per statement. */
+  private readonly idle: DuckDBConnection[] = [];
+
   private constructor(readonly db: Database) {}
 
   static async open(dir?: string): Promise<DataStore> {
@@ -391,9 +398,13 @@ export class DataStore {
    * Reads at most `maxRows + 1` rows to learn whether more exist, and
    * interrupts the statement after `timeoutMs`.
    */
-  async runReadOnly(sql: string, params: DuckDBValue[], options: { maxRows: number; timeoutMs: number; firstColumnOnly?: boolean }): Promise<ReadOnlyResult> {
+  async runReadOnly(
+    sql: string,
+    params: DuckDBValue[],
+    options: { maxRows: number; timeoutMs: number; firstColumnOnly?: boolean; onChunk?: (chunk: DuckDBDataChunk, rows: number) => void },
+  ): Promise<ReadOnlyResult> {
     this.db.queryCount++;
-    const connection = await this.db.connect();
+    const connection = this.idle.pop() ?? (await this.db.connect());
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
@@ -414,14 +425,22 @@ export class DataStore {
       }
       if (params.length > 0) prepared.bind(params);
 
-      const result = await prepared.stream().catch(userError);
+      // A caller that reads chunks itself wants every row in compact columns, so the result is
+      // materialized in one call instead of fetched chunk by chunk (one round trip each).
+      const result = options.onChunk ? await prepared.run().catch(userError) : await prepared.stream().catch(userError);
+      const materialized = options.onChunk ? (result as DuckDBMaterializedResult) : undefined;
       const rows: DuckDBValue[][] = [];
+      let seen = 0;
       let truncated = false;
-      for (;;) {
-        const chunk = await result.fetchChunk().catch(userError);
+      for (let index = 0; ; index++) {
+        const chunk = materialized ? (index < materialized.chunkCount ? materialized.getChunk(index) : null) : await result.fetchChunk().catch(userError);
         if (!chunk || chunk.rowCount === 0) break;
-        const take = Math.min(chunk.rowCount, options.maxRows - rows.length);
-        if (options.firstColumnOnly) {
+        const take = Math.min(chunk.rowCount, options.maxRows - seen);
+        seen += take;
+        if (options.onChunk) {
+          // The caller reads the first `take` rows of the chunk's column vectors itself.
+          options.onChunk(chunk, take);
+        } else if (options.firstColumnOnly) {
           // One column read straight from its vector, without a row array per row.
           const vector = chunk.getColumnVector(0);
           for (let i = 0; i < take; i++) rows.push([vector.getItem(i)]);
@@ -441,8 +460,10 @@ export class DataStore {
       throw error;
     } finally {
       clearTimeout(timer);
-      await connection.run('ROLLBACK').catch(() => undefined);
-      connection.closeSync();
+      // Only a connection whose transaction ended cleanly, and that was not interrupted, is reused.
+      const clean = await connection.run('ROLLBACK').then(() => true, () => false);
+      if (clean && !timedOut && this.idle.length < MAX_IDLE_CONNECTIONS) this.idle.push(connection);
+      else connection.closeSync();
     }
   }
 
@@ -567,32 +588,49 @@ export class DataStore {
   }
 
   /**
-   * The subset of `keys` whose rows pass a user filter (sandboxed like
-   * labelsWhere). Comparing typed keys lets DuckDB probe the key column
-   * instead of hashing every row.
+   * Labels of every row that passes a user filter, as their signed high and
+   * low 32-bit halves (sandboxed like labelsWhere), in one statement. Rows
+   * without a vector are included, because the caller's slot lookup skips them.
    */
-  async keysWhere(table: TableSpec, filter: { where: string; params: DuckDBValue[] }, keys: string[], timeoutMs: number): Promise<string[]> {
-    if (keys.length === 0) return [];
-    const keyColumn = quoteIdentifier(table.primaryKey);
-    const keyType = table.columns.find((c) => c.name === table.primaryKey)!.type;
-    const params = [...filter.params, listValue(keys)];
-    const result = await this.runReadOnly(
-      `SELECT CAST(${keyColumn} AS VARCHAR) AS key FROM main.${quoteIdentifier(table.name)}
-       WHERE ${keyColumn} IN (SELECT TRY_CAST(unnest($${params.length}) AS ${keyType})) AND (${filter.where})`,
-      params,
-      { maxRows: keys.length, timeoutMs, firstColumnOnly: true },
-    );
-    return result.rows.map((row) => row[0] as string);
-  }
-
-  /** Rows that pass a user filter (sandboxed like labelsWhere), NULL vectors included. */
-  async countWhere(table: TableSpec, filter: { where: string; params: DuckDBValue[] }, timeoutMs: number): Promise<number> {
-    const result = await this.runReadOnly(
-      `SELECT count(*) FROM main.${quoteIdentifier(table.name)} WHERE (${filter.where})`,
+  async labelPartsWhere(
+    table: TableSpec,
+    filter: { where: string; params: DuckDBValue[] },
+    timeoutMs: number,
+  ): Promise<{ high: Int32Array; low: Int32Array; count: number }> {
+    let high = new Int32Array(2048);
+    let low = new Int32Array(2048);
+    let count = 0;
+    await this.runReadOnly(
+      // The filter stays the statement's last clause (no subquery around it), so a filter that smuggles in
+      // a second statement is rejected as such rather than as a syntax error.
+      `SELECT (${labelSql(table)} >> 32)::INTEGER AS high, (${labelSql(table)} & 4294967295)::UINTEGER AS low
+       FROM main.${quoteIdentifier(table.name)} WHERE (${filter.where})`,
       filter.params,
-      { maxRows: 1, timeoutMs },
+      {
+        maxRows: Number.MAX_SAFE_INTEGER,
+        timeoutMs,
+        onChunk: (chunk, rows) => {
+          if (count + rows > high.length) {
+            const size = Math.max(high.length * 2, count + rows);
+            const grownHigh = new Int32Array(size);
+            const grownLow = new Int32Array(size);
+            grownHigh.set(high);
+            grownLow.set(low);
+            high = grownHigh;
+            low = grownLow;
+          }
+          const highVector = chunk.getColumnVector(0);
+          const lowVector = chunk.getColumnVector(1);
+          for (let i = 0; i < rows; i++) {
+            high[count] = highVector.getItem(i) as number;
+            // An Int32Array stores the unsigned low half modulo 2^32, i.e. as lowOf() returns it.
+            low[count] = lowVector.getItem(i) as number;
+            count++;
+          }
+        },
+      },
     );
-    return Number(result.rows[0][0]);
+    return { high, low, count };
   }
 
   // ---- helpers ----
@@ -664,6 +702,7 @@ export class DataStore {
   }
 
   close(): void {
+    for (const connection of this.idle.splice(0)) connection.closeSync();
     this.db.close();
   }
 }

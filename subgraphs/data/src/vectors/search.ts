@@ -1,4 +1,4 @@
-import { searchVectors, type VectorMetric } from '@scifed/compute';
+import type { VectorMetric } from '@scifed/compute';
 import { InputError } from '@scifed/schema';
 
 import type { DataLimits } from '../limits.js';
@@ -58,10 +58,12 @@ function reportDistance(metric: VectorMetricName, raw: number, fromHnsw: boolean
 
 /**
  * Multiply-adds per query up to which a filtered search runs exactly: 2^21,
- * about 5,500 rows at 384 dimensions. Measured on 2 shared cores (Node 20,
- * 100,000 × 384 clustered rows), gathering and scoring 10,000 × 384
- * candidates took about 30 ms, while the graph plan with its filter check
- * took about 10 ms; an estimate, not a tuned constant.
+ * about 5,500 rows at 384 dimensions. It was measured on 2 shared cores
+ * (Node 20, 100,000 × 384 clustered rows) when each exact search still
+ * copied its candidates: 10,000 × 384 candidates took about 30 ms, the graph
+ * plan with its filter check about 10 ms.
+ * NOTE: exact search now scores the resident copy without a copy, so this
+ * estimate is conservative and has not been re-measured.
  */
 const EXACT_MAX_WORK = 2 ** 21;
 
@@ -95,43 +97,38 @@ export class VectorSearch {
     const where = request.where?.trim();
 
     if (!where) {
-      if (request.exact) return { hits: await this.exact(index, query, k, index.liveSlots()), strategy: 'EXACT', candidates: index.size };
+      if (request.exact) return { hits: this.exact(index, query, k, index.liveSlots()), strategy: 'EXACT', candidates: index.size };
       return { hits: this.hnsw(index, query, Math.min(k, index.size)).slice(0, k), strategy: 'HNSW', candidates: index.size };
     }
 
     const filter = { where, params: (request.params ?? []).map((value, i) => parameterValue(value, i)) };
-    const timeoutMs = this.limits.sqlTimeoutMs;
 
-    // The labels of up to exactMaxRows passing rows decide the plan. When
-    // they are all the passing rows, the exact plan runs on them at once.
-    // Otherwise many rows pass, and only their count is needed to size the
-    // graph's over-fetch.
-    const limit = request.exact ? Number.MAX_SAFE_INTEGER : this.exactRowLimit(index);
-    const first = await this.store.labelsWhere(table, filter, { maxRows: limit, timeoutMs });
-    if (!first.truncated) {
-      const slots = this.slotsOf(index, first.labels);
-      return { hits: await this.exact(index, query, k, slots), strategy: 'EXACT_FILTERED', candidates: slots.length };
+    // One statement returns the label of every passing row. From here on the
+    // search runs synchronously, so no write can free or reuse a slot between
+    // the label lookup and reading the hits' keys.
+    const passing = await this.store.labelPartsWhere(table, filter, this.limits.sqlTimeoutMs);
+    const slots = slotsOfParts(index, passing.high, passing.low, passing.count);
+    if (request.exact || slots.length <= this.exactRowLimit(index)) {
+      return { hits: this.exact(index, query, k, slots), strategy: 'EXACT_FILTERED', candidates: slots.length };
     }
-    const passing = await this.store.countWhere(table, filter, timeoutMs);
 
     // Many rows pass: search the graph for k / selectivity neighbours and keep
-    // those that pass, growing the fetch until k pass or the graph is exhausted.
-    const selectivity = passing / Math.max(index.size, 1);
+    // those whose slot passes, growing the fetch until k pass or the graph is exhausted.
+    const passes = new Uint8Array(index.keys.length);
+    for (const slot of slots) passes[slot] = 1;
+    const selectivity = slots.length / Math.max(index.size, 1);
     let fetch = Math.min(index.size, Math.ceil((k / selectivity) * OVERFETCH));
-    let hits: HnswHit[] = [];
+    let hits: SearchHit[] = [];
     for (;;) {
-      const found = this.hnsw(index, query, fetch);
-      const pass = new Set(await this.store.keysWhere(table, filter, found.map((hit) => hit.key), timeoutMs));
-      hits = found.filter((hit) => pass.has(hit.key)).slice(0, k);
-      if (hits.length >= Math.min(k, passing) || fetch >= index.size) break;
+      hits = this.hnsw(index, query, fetch, passes, k);
+      if (hits.length >= k || fetch >= index.size) break;
       fetch = Math.min(index.size, fetch * 4);
     }
-    if (hits.length < Math.min(k, passing)) {
+    if (hits.length < Math.min(k, slots.length)) {
       // The graph missed passing rows even at full fetch, so search those rows exactly.
-      const { labels } = await this.store.labelsWhere(table, filter, { maxRows: passing, timeoutMs });
-      return { hits: await this.exact(index, query, k, this.slotsOf(index, labels)), strategy: 'EXACT_FILTERED', candidates: passing };
+      return { hits: this.exact(index, query, k, slots), strategy: 'EXACT_FILTERED', candidates: slots.length };
     }
-    return { hits: hits.map(({ key, distance }) => ({ key, distance })), strategy: 'HNSW_FILTERED', candidates: passing };
+    return { hits, strategy: 'HNSW_FILTERED', candidates: slots.length };
   }
 
   /**
@@ -142,49 +139,43 @@ export class VectorSearch {
     return Math.max(1, Math.min(this.limits.exactMaxRows, Math.floor(EXACT_MAX_WORK / index.dim)));
   }
 
-  private slotsOf(index: ColumnIndex, labels: bigint[]): Int32Array {
-    const slots = new Int32Array(labels.length);
-    let n = 0;
-    for (const label of labels) {
-      const slot = index.slotOf.get(label);
-      if (slot !== undefined) slots[n++] = slot;
-    }
-    return slots.subarray(0, n);
-  }
-
-  /** HNSW neighbours in distance order, as hits carrying their labels. */
-  private hnsw(index: ColumnIndex, query: Float32Array, count: number): HnswHit[] {
+  /**
+   * HNSW neighbours in distance order, at most `limit` of them, keeping only
+   * rows whose slot is marked in `passes` when it is given.
+   */
+  private hnsw(index: ColumnIndex, query: Float32Array, count: number, passes?: Uint8Array, limit = count): SearchHit[] {
     if (count === 0) return [];
     const matches = index.hnsw.search(query, count, 0);
-    const hits: HnswHit[] = [];
-    for (let i = 0; i < matches.keys.length; i++) {
-      const label = BigInt.asIntN(64, matches.keys[i]);
-      const slot = index.slotOf.get(label);
-      if (slot === undefined) continue;
-      hits.push({ key: index.keys[slot]!, label, distance: reportDistance(index.config.metric, matches.distances[i], true) });
+    // usearch returns labels as a BigUint64Array; its little-endian 32-bit halves are looked up without a BigInt.
+    const halves = new Int32Array(matches.keys.buffer, matches.keys.byteOffset, matches.keys.length * 2);
+    const hits: SearchHit[] = [];
+    for (let i = 0; i < matches.keys.length && hits.length < limit; i++) {
+      const slot = index.slotOf.getParts(halves[2 * i + 1], halves[2 * i]);
+      if (slot < 0 || (passes && passes[slot] !== 1)) continue;
+      hits.push({ key: index.keys[slot]!, distance: reportDistance(index.config.metric, matches.distances[i], true) });
     }
     return hits;
   }
 
-  /**
-   * Exact top-k over the given slots. The candidate vectors are gathered
-   * into one compact matrix first, because the kernel layer validates and
-   * copies its whole `base` argument on every call.
-   */
-  private async exact(index: ColumnIndex, query: Float32Array, k: number, slots: Int32Array): Promise<SearchHit[]> {
+  /** Exact top-k over the given slots, scored in place in the index's resident copy of its vectors. */
+  private exact(index: ColumnIndex, query: Float32Array, k: number, slots: Int32Array): SearchHit[] {
     if (slots.length === 0) return [];
-    const dim = index.dim;
-    const compact = new Float32Array(slots.length * dim);
-    for (let i = 0; i < slots.length; i++) compact.set(index.base.subarray(slots[i] * dim, (slots[i] + 1) * dim), i * dim);
-    const result = await searchVectors({ base: compact, dim, queries: query, k: Math.min(k, slots.length), metric: KERNEL_METRIC[index.config.metric] });
+    const result = index.residentVectors().search({ queries: query, k: Math.min(k, slots.length), metric: KERNEL_METRIC[index.config.metric], candidates: slots });
     const hits: SearchHit[] = [];
     for (let i = 0; i < result.k; i++) {
-      hits.push({ key: index.keys[slots[result.indices[i]]]!, distance: reportDistance(index.config.metric, result.distances[i], false) });
+      hits.push({ key: index.keys[result.indices[i]]!, distance: reportDistance(index.config.metric, result.distances[i], false) });
     }
     return hits;
   }
 }
 
-interface HnswHit extends SearchHit {
-  label: bigint;
+/** Slots of the labels given as 32-bit halves, skipping labels without a slot (rows without a vector, or deleted since). */
+function slotsOfParts(index: ColumnIndex, high: Int32Array, low: Int32Array, count: number): Int32Array {
+  const slots = new Int32Array(count);
+  let n = 0;
+  for (let i = 0; i < count; i++) {
+    const slot = index.slotOf.getParts(high[i], low[i]);
+    if (slot >= 0) slots[n++] = slot;
+  }
+  return slots.subarray(0, n);
 }
