@@ -39,8 +39,24 @@ export interface ReadOnlyResult {
 }
 
 /** DuckDB rejected a user's statement: report its message as bad input. */
-function userError(error: Error): never {
-  throw new InputError(`query failed: ${error.message}`);
+function userError(error: Error, argument = 'query'): never {
+  // DuckDB appends the statement with a caret under the error position; for a
+  // filter that statement is our wrapper, so only the message itself is kept.
+  const message = argument === 'query' ? error.message : error.message.split('\n\nLINE ')[0];
+  throw new InputError(`${argument} failed: ${message}`);
+}
+
+// Statements must start like a query. DuckDB rewrites PRAGMA and SHOW into
+// SELECTs of table functions, so the statement type alone lets them through.
+const QUERY_START = /^\s*(\(|select\b|with\b|from\b|values\b|table\b)/i;
+
+// Catalog and setting functions that reveal server paths (database files,
+// temp and extension directories) or the environment; none is needed to read
+// the user's tables.
+const BLOCKED_FUNCTIONS = /\b(pragma_\w+|duckdb_databases|duckdb_settings|duckdb_extensions|duckdb_secrets|duckdb_temporary_files|current_setting|getenv)\s*\(/i;
+
+function article(word: string): string {
+  return /^[AEIOU]/.test(word) ? 'an' : 'a';
 }
 
 /** A row reached from a `Material`: the table, the linked column and the row as JSON. */
@@ -401,8 +417,27 @@ export class DataStore {
   async runReadOnly(
     sql: string,
     params: DuckDBValue[],
-    options: { maxRows: number; timeoutMs: number; firstColumnOnly?: boolean; onChunk?: (chunk: DuckDBDataChunk, rows: number) => void },
+    options: {
+      maxRows: number;
+      timeoutMs: number;
+      firstColumnOnly?: boolean;
+      onChunk?: (chunk: DuckDBDataChunk, rows: number) => void;
+      /** The argument named in errors: `query` for sql, `where` for filters. */
+      argument?: string;
+    },
   ): Promise<ReadOnlyResult> {
+    const argument = options.argument ?? 'query';
+    if (argument === 'query' && !QUERY_START.test(sql)) {
+      const first = /^\s*(\S+)/.exec(sql)?.[1]?.toUpperCase() ?? 'nothing';
+      throw new InputError(
+        `query must be a read-only SELECT or WITH statement, but it starts with ${first}; PRAGMA, SHOW, COPY and other commands are not allowed.`,
+      );
+    }
+    const blocked = BLOCKED_FUNCTIONS.exec(sql);
+    if (blocked) {
+      throw new InputError(`${argument} calls ${blocked[1]}(), which reads server settings or files; query your tables instead.`);
+    }
+    const fail = (error: Error) => userError(error, argument);
     this.db.queryCount++;
     const connection = this.idle.pop() ?? (await this.db.connect());
     let timedOut = false;
@@ -412,13 +447,14 @@ export class DataStore {
     }, options.timeoutMs);
     try {
       await connection.run('BEGIN TRANSACTION READ ONLY');
-      const extracted = await connection.extractStatements(sql).catch(userError);
+      const extracted = await connection.extractStatements(sql).catch(fail);
       if (extracted.count !== 1) {
-        throw new InputError(`query must be exactly one statement, found ${extracted.count}; send statements one at a time.`);
+        throw new InputError(`${argument} must be exactly one statement, found ${extracted.count}; send statements one at a time.`);
       }
-      const prepared = await extracted.prepare(0).catch(userError);
+      const prepared = await extracted.prepare(0).catch(fail);
       if (prepared.statementType !== StatementType.SELECT) {
-        throw new InputError(`query must be a read-only SELECT or WITH statement, got a ${StatementType[prepared.statementType]} statement.`);
+        const kind = StatementType[prepared.statementType];
+        throw new InputError(`${argument} must be a read-only SELECT or WITH statement; DuckDB classifies this one as ${article(kind)} ${kind} statement.`);
       }
       if (prepared.parameterCount !== params.length) {
         throw new InputError(`query has ${prepared.parameterCount} parameters ($1, $2, ...), but params has ${params.length} values.`);
@@ -427,13 +463,13 @@ export class DataStore {
 
       // A caller that reads chunks itself wants every row in compact columns, so the result is
       // materialized in one call instead of fetched chunk by chunk (one round trip each).
-      const result = options.onChunk ? await prepared.run().catch(userError) : await prepared.stream().catch(userError);
+      const result = options.onChunk ? await prepared.run().catch(fail) : await prepared.stream().catch(fail);
       const materialized = options.onChunk ? (result as DuckDBMaterializedResult) : undefined;
       const rows: DuckDBValue[][] = [];
       let seen = 0;
       let truncated = false;
       for (let index = 0; ; index++) {
-        const chunk = materialized ? (index < materialized.chunkCount ? materialized.getChunk(index) : null) : await result.fetchChunk().catch(userError);
+        const chunk = materialized ? (index < materialized.chunkCount ? materialized.getChunk(index) : null) : await result.fetchChunk().catch(fail);
         if (!chunk || chunk.rowCount === 0) break;
         const take = Math.min(chunk.rowCount, options.maxRows - seen);
         seen += take;
@@ -582,7 +618,7 @@ export class DataStore {
     const result = await this.runReadOnly(
       `SELECT ${labelSql(table)} AS label FROM main.${quoteIdentifier(table.name)} WHERE (${filter.where})`,
       filter.params,
-      { maxRows: options.maxRows, timeoutMs: options.timeoutMs, firstColumnOnly: true },
+      { maxRows: options.maxRows, timeoutMs: options.timeoutMs, firstColumnOnly: true, argument: 'where' },
     );
     return { labels: result.rows.map((row) => row[0] as bigint), truncated: result.truncated };
   }
@@ -609,6 +645,7 @@ export class DataStore {
       {
         maxRows: Number.MAX_SAFE_INTEGER,
         timeoutMs,
+        argument: 'where',
         onChunk: (chunk, rows) => {
           if (count + rows > high.length) {
             const size = Math.max(high.length * 2, count + rows);

@@ -86,21 +86,25 @@ describe('sql values', () => {
 
 describe('sql sandbox', () => {
   const rejected: [string, string][] = [
-    ["COPY runs TO '/tmp/scifed-leak.csv'", 'file system operations are disabled'],
+    ["COPY runs TO '/tmp/scifed-leak.csv'", 'starts with COPY'],
     ["ATTACH '/tmp/scifed-other.duckdb' AS other", 'read-only SELECT'],
     ['INSTALL vss', 'read-only SELECT'],
     ['LOAD vss', 'read-only SELECT'],
     ["SELECT * FROM read_csv('/etc/passwd')", 'file system operations are disabled'],
     ["SELECT * FROM read_text('/etc/hostname')", 'file system operations are disabled'],
     ["SELECT * FROM glob('/etc/*')", 'file system operations are disabled'],
-    ["INSERT INTO runs VALUES (5, NULL, 0)", 'INSERT statement'],
-    ["UPDATE runs SET energy = 0", 'UPDATE statement'],
-    ['DELETE FROM runs', 'DELETE statement'],
-    ['DROP TABLE runs', 'DROP statement'],
-    ['CREATE TABLE x AS SELECT 1', 'CREATE statement'],
-    ['SET enable_external_access = true', 'SET statement'],
+    ["INSERT INTO runs VALUES (5, NULL, 0)", 'starts with INSERT'],
+    ["UPDATE runs SET energy = 0", 'starts with UPDATE'],
+    ['DELETE FROM runs', 'starts with DELETE'],
+    ['DROP TABLE runs', 'starts with DROP'],
+    ['CREATE TABLE x AS SELECT 1', 'starts with CREATE'],
+    ['SET enable_external_access = true', 'starts with SET'],
     ['SELECT 1; DROP TABLE runs', 'exactly one statement, found 2'],
-    ['SELEC 1', 'Parser Error: syntax error at or near "SELEC"'],
+    ['PRAGMA database_list', 'PRAGMA, SHOW, COPY and other commands are not allowed'],
+    ['SHOW TABLES', 'PRAGMA, SHOW, COPY and other commands are not allowed'],
+    ['SELECT * FROM duckdb_databases()', 'calls duckdb_databases(), which reads server settings or files'],
+    ["SELECT current_setting('temp_directory')", 'calls current_setting()'],
+    ['SELECT * FROM pragma_database_list()', 'calls pragma_database_list()'],
   ];
 
   for (const [query, message] of rejected) {

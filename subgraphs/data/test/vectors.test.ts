@@ -222,7 +222,8 @@ describe('vectorSearch errors', () => {
     ['non-vector column', { column: 'bucket', vector: data.rows[0].v, k: 1 }, 'vector search needs a VECTOR column'],
     ['k out of range', { vector: data.rows[0].v, k: 0 }, 'k must be an integer from 1 to'],
     ['file-reading filter', { vector: data.rows[0].v, k: 1, where: "id IN (SELECT 1 FROM read_csv('/etc/passwd'))" }, 'file system operations are disabled'],
-    ['writing filter', { vector: data.rows[0].v, k: 1, where: '1 = 1); DELETE FROM points; SELECT (1' }, 'exactly one statement'],
+    ['writing filter', { vector: data.rows[0].v, k: 1, where: '1 = 1); DELETE FROM points; SELECT (1' }, 'where must be exactly one statement'],
+    ['path-revealing filter', { vector: data.rows[0].v, k: 1, where: 'id IN (SELECT 1 FROM duckdb_databases())' }, 'where calls duckdb_databases()'],
   ];
   for (const [name, input, message] of bad) {
     it(`rejects ${name}`, async () => {
@@ -231,6 +232,13 @@ describe('vectorSearch errors', () => {
       expect(errors?.[0].message).toContain(message);
     });
   }
+
+  it('reports a bad filter without the wrapping statement', async () => {
+    const { errors } = await search({ vector: data.rows[0].v, k: 1, where: 'no_such_column > 1' });
+    expect(errors?.[0].message).toMatch(/^where failed: /);
+    expect(errors?.[0].message).not.toContain('LINE 1');
+    expect(errors?.[0].message).not.toContain('AS high');
+  });
 
   it('returns NOT_FOUND for an unknown table', async () => {
     const { errors } = await search({ table: 'nowhere', vector: data.rows[0].v, k: 1 });
