@@ -16,10 +16,12 @@ import type { BenchSuite, BenchTable } from '../report.js';
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const BASE_PORT = 4100;
 const HIVE_PORT = 4110;
+const HIVE_NO_DEDUPE_PORT = 4111;
 const host = '127.0.0.1';
 const gatewayUrl = `http://${host}:${BASE_PORT}/graphql`;
 const materialsUrl = `http://${host}:${BASE_PORT + 1}/graphql`;
 const hiveUrl = `http://${host}:${HIVE_PORT}/graphql`;
+const hiveNoDedupeUrl = `http://${host}:${HIVE_NO_DEDUPE_PORT}/graphql`;
 
 const MATERIAL_QUERY = '{ material(formula: "Cu") { formula structures(first: 5) { totalCount edges { node { id natoms } } } } }';
 
@@ -99,6 +101,7 @@ export const gatewaySuite: BenchSuite = {
     const dataDir = path.join(tmpdir(), `scifed-bench-gateway-${process.pid}`);
     let scifed: ChildProcess | undefined;
     let hive: ChildProcess | undefined;
+    let hiveNoDedupe: ChildProcess | undefined;
     try {
       scifed = spawn(process.execPath, ['--import', 'tsx', 'gateway/src/launch.ts', '--demo'], {
         cwd: ROOT,
@@ -122,10 +125,17 @@ export const gatewaySuite: BenchSuite = {
         stdio: ['ignore', 'ignore', 'inherit'],
       });
       await waitFor(hiveUrl, hive);
+      hiveNoDedupe = spawn(
+        path.join(ROOT, 'node_modules/.bin/hive-gateway'),
+        ['supergraph', supergraphFile, '--host', host, '--port', String(HIVE_NO_DEDUPE_PORT)],
+        { cwd: path.join(ROOT, 'bench/hive-no-dedupe'), env: { ...process.env, NODE_ENV: 'production' }, stdio: ['ignore', 'ignore', 'inherit'] },
+      );
+      await waitFor(hiveNoDedupeUrl, hiveNoDedupe);
 
       const direct = await load(materialsUrl, [MATERIAL_QUERY], seconds, 16);
       const ours = await load(gatewayUrl, [MATERIAL_QUERY], seconds, 16);
       const peer = await load(hiveUrl, [MATERIAL_QUERY], seconds, 16);
+      const peerNoDedupe = await load(hiveNoDedupeUrl, [MATERIAL_QUERY], seconds, 16);
 
       const overhead: BenchTable = {
         title: 'Gateway overhead: one material query, 16 connections',
@@ -133,11 +143,20 @@ export const gatewaySuite: BenchSuite = {
         rows: [
           ['materials subgraph directly', direct.requestsPerSecond, direct.p50, direct.p99, 1, direct.non2xx],
           ['SciFed gateway (@apollo/gateway)', ours.requestsPerSecond, ours.p50, ours.p99, ours.requestsPerSecond / direct.requestsPerSecond, ours.non2xx],
-          ['Hive Gateway 2.15', peer.requestsPerSecond, peer.p50, peer.p99, peer.requestsPerSecond / direct.requestsPerSecond, peer.non2xx],
+          ['Hive Gateway 2.15, defaults', peer.requestsPerSecond, peer.p50, peer.p99, peer.requestsPerSecond / direct.requestsPerSecond, peer.non2xx],
+          [
+            'Hive Gateway 2.15, in-flight deduplication off',
+            peerNoDedupe.requestsPerSecond,
+            peerNoDedupe.p50,
+            peerNoDedupe.p99,
+            peerNoDedupe.requestsPerSecond / direct.requestsPerSecond,
+            peerNoDedupe.non2xx,
+          ],
         ],
         notes: [
           `Each target ran for ${seconds} s with autocannon in the benchmark process; all servers share the same cores, so figures are relative.`,
           'The material query resolves in the materials subgraph only, so the difference to the direct row is the gateway cost (parse, plan, HTTP hop).',
+          'Hive Gateway by default sends one subgraph request for identical concurrent requests and shares the answer, which is why it can beat the direct row on this benchmark of identical queries; the second Hive row turns that off (bench/hive-no-dedupe/gateway.config.ts).',
         ],
       };
 
@@ -155,6 +174,7 @@ export const gatewaySuite: BenchSuite = {
       }
       return [overhead, loadTable];
     } finally {
+      await stop(hiveNoDedupe);
       await stop(hive);
       await stop(scifed);
     }
