@@ -21,6 +21,7 @@ interface ForceFieldExports extends KernelExports {
   ffFoldGhosts: Fn;
   ffLjHalf: Fn;
   ffMorseHalf: Fn;
+  ffVirialFdotr: Fn;
   ffEamDensityHalf: Fn;
   ffEamEmbed: Fn;
   ffEamForceHalf: Fn;
@@ -82,11 +83,17 @@ export function wasmPair(potential: PairPotential, positions: Float64Array, spec
   f64View(kernels, cutSlot).set(cutoffSquared);
   f64View(kernels, offsetSlot).set(offset);
 
-  const kernel = potential.kind === 'lj/cut' ? kernels.ffLjHalf : kernels.ffMorseHalf;
-  kernel(
+  const args = [
     call.x.offset, call.species.offset, potential.elements.length, coeffSlot.offset, cutSlot.offset, offsetSlot.offset,
-    call.list.offsets.offset, call.list.neighbors.offset, list.n, call.fe.offset, call.virial.offset,
-  );
+    call.list.offsets.offset, call.list.neighbors.offset, list.n, call.fe.offset,
+  ];
+  if (potential.kind === 'lj/cut') {
+    kernels.ffLjHalf(...args);
+    // The LJ kernel leaves the virial to a pass over the unfolded forces.
+    kernels.ffVirialFdotr(call.x.offset, call.fe.offset, list.n + list.ghostCount, call.virial.offset);
+  } else {
+    kernels.ffMorseHalf(...args, call.virial.offset);
+  }
   return collect(kernels, call, list);
 }
 
