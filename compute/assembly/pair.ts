@@ -13,7 +13,8 @@
 //   fe        4E f64 per extended atom: fx fy fz (eV/Å) and its energy
 //             (eV), zeroed by the host. One 32-byte record per atom lets
 //             the scatter onto j touch one cache line with two f64x2 ops.
-//   virial    6 f64 out, eV, Voigt xx yy zz yz xz xy
+//   virial    6 f64 out, eV, Voigt xx yy zz yz xz xy (Morse only: LJ
+//             takes its virial from ffVirialFdotr)
 //
 // The cutoff test is an integer mask multiplied in, not a branch: with a
 // skin ~30% of listed pairs lie outside the cutoff in random order, and a
@@ -25,12 +26,6 @@
   const first = load<f64>(base + (p0 << shift) + byteOffset);
   if (p0 == p1) return f64x2.splat(first);
   return f64x2.replace_lane(f64x2.splat(first), 1, load<f64>(base + (p1 << shift) + byteOffset));
-}
-
-/** Positions of two extended atoms along one axis as one vector. */
-// @ts-ignore: decorator
-@inline function axisLanes(x: usize, j0: usize, j1: usize, byteOffset: usize): v128 {
-  return f64x2.replace_lane(f64x2.splat(load<f64>(x + j0 * 24 + byteOffset)), 1, load<f64>(x + j1 * 24 + byteOffset));
 }
 
 /** Subtracts (gx, gy, gz) from the force of the atom at record `at` and adds halfE to its energy. */
@@ -55,9 +50,9 @@
  * neighbour runs in the same vector step with lane 1 masked off.
  *
  * The virial is not summed here: the host calls ffVirialFdotr on the
- * unfolded forces. Six per-pair virial accumulators on top of the force
- * and energy sums and the coefficients need more than the 16 vector
- * registers of x86-64, and the spills cost more than the pair arithmetic.
+ * unfolded forces. Six per-pair virial accumulators, on top of the force
+ * and energy sums and the coefficients, made about 20 live vectors against
+ * the 16 vector registers of x86-64, and the spills slowed the loop.
  */
 export function ffLjHalf(
   x: usize, species: usize, s: i32, coeff: usize, cutsq: usize, offset: usize,
@@ -81,8 +76,8 @@ export function ffLjHalf(
   const half = f64x2.splat(0.5);
   const one = f64x2.splat(1.0);
   // Lane 1 off, for the odd last neighbour of a row.
-  const firstLane = i64x2(-1, 0);
-  const all = i64x2(-1, -1);
+  const firstLaneOnly = i64x2(-1, 0);
+  const bothLanes = i64x2(-1, -1);
   for (let i = 0; i < n; i++) {
     const xi = x + <usize>i * 24;
     const px = f64x2.splat(load<f64>(xi)), py = f64x2.splat(load<f64>(xi, 8)), pz = f64x2.splat(load<f64>(xi, 16));
@@ -101,7 +96,7 @@ export function ffLjHalf(
       const rsq = f64x2.add(f64x2.add(f64x2.mul(dx, dx), f64x2.mul(dy, dy)), f64x2.mul(dz, dz));
       const p0 = uniform ? 0 : <usize>(rowI + load<i32>(species + (j0 << 2)));
       const p1 = uniform ? 0 : <usize>(rowI + load<i32>(species + (j1 << 2)));
-      const inside = v128.and(f64x2.lt(rsq, uniform ? cut0 : pairLanes(cutsq, p0, p1, 3, 0)), paired ? all : firstLane);
+      const inside = v128.and(f64x2.lt(rsq, uniform ? cut0 : pairLanes(cutsq, p0, p1, 3, 0)), paired ? bothLanes : firstLaneOnly);
       const r2inv = f64x2.div(one, rsq);
       const r6inv = f64x2.mul(f64x2.mul(r2inv, r2inv), r2inv);
       const lj1 = uniform ? c1 : pairLanes(coeff, p0, p1, 5, 0), lj2 = uniform ? c2 : pairLanes(coeff, p0, p1, 5, 8);
