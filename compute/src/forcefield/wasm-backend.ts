@@ -30,6 +30,9 @@ interface ForceFieldExports extends KernelExports {
 /** f64 per extended atom in the force-and-energy array: fx fy fz E. */
 const FE_STRIDE = 4;
 
+/** Byte alignment of the force-and-energy array: a cache line. */
+const FE_ALIGN = 64;
+
 /** Per-call slots every force kernel uses, behind the resident list. */
 interface CallSlots {
   list: ResidentList;
@@ -48,7 +51,11 @@ function prepare(kernels: ForceFieldExports, positions: Float64Array, species: I
   const resident = residentList(kernels, list);
   const n = list.n;
   const e = n + list.ghostCount;
-  const [x, speciesSlot, fe, virial, ...extraSlots] = reserveBehind(kernels, resident, [24 * e, 4 * e, 8 * FE_STRIDE * e, 48, ...extra]);
+  const [x, speciesSlot, feReserved, virial, ...extraSlots] = reserveBehind(
+    kernels, resident, [24 * e, 4 * e, 8 * FE_STRIDE * e + FE_ALIGN, 48, ...extra],
+  );
+  // Aligning the array to a cache line keeps every 32-byte record inside one line.
+  const fe: ArenaSlot = { offset: Math.ceil(feReserved.offset / FE_ALIGN) * FE_ALIGN, length: 8 * FE_STRIDE * e };
 
   f64View(kernels, x).set(positions);
   i32View(kernels, speciesSlot).set(species);
