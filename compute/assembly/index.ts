@@ -4,6 +4,7 @@
 export { arenaBase, arenaReserve } from './arena';
 export { ffExtendPositions, ffSpreadI32, ffSpreadF64, ffFoldGhosts } from './neighbors';
 export { ffLjHalf, ffMorseHalf } from './pair';
+export { ffVirialFdotr } from './pair';
 export { ffEamDensityHalf, ffEamEmbed, ffEamForceHalf } from './eam';
 export { vectorSearch } from './vectors';
 export { attentionSelect, attentionReadout } from './attention';

@@ -13,7 +13,8 @@
 //   fe        4E f64 per extended atom: fx fy fz (eV/Å) and its energy
 //             (eV), zeroed by the host. One 32-byte record per atom lets
 //             the scatter onto j touch one cache line with two f64x2 ops.
-//   virial    6 f64 out, eV, Voigt xx yy zz yz xz xy
+//   virial    6 f64 out, eV, Voigt xx yy zz yz xz xy (Morse only: LJ
+//             takes its virial from ffVirialFdotr)
 //
 // The cutoff test is an integer mask multiplied in, not a branch: with a
 // skin ~30% of listed pairs lie outside the cutoff in random order, and a
@@ -25,12 +26,6 @@
   const first = load<f64>(base + (p0 << shift) + byteOffset);
   if (p0 == p1) return f64x2.splat(first);
   return f64x2.replace_lane(f64x2.splat(first), 1, load<f64>(base + (p1 << shift) + byteOffset));
-}
-
-/** Positions of two extended atoms along one axis as one vector. */
-// @ts-ignore: decorator
-@inline function axisLanes(x: usize, j0: usize, j1: usize, byteOffset: usize): v128 {
-  return f64x2.replace_lane(f64x2.splat(load<f64>(x + j0 * 24 + byteOffset)), 1, load<f64>(x + j1 * 24 + byteOffset));
 }
 
 /** Subtracts (gx, gy, gz) from the force of the atom at record `at` and adds halfE to its energy. */
@@ -51,99 +46,100 @@
  * Lennard-Jones (LAMMPS lj/cut): fpair = r⁻⁶(lj1 r⁻⁶ − lj2)/r², E = r⁻⁶(lj3 r⁻⁶ − lj4) − offset.
  * Two neighbours per step in f64x2 lanes, because WebAssembly SIMD has two
  * f64 lanes. The cutoff is a lane mask, and each j gets its force and
- * energy in two f64x2 read-modify-writes of its record.
+ * energy in two f64x2 read-modify-writes of its record. An odd last
+ * neighbour runs in the same vector step with lane 1 masked off.
+ *
+ * The virial is not summed here: the host calls ffVirialFdotr on the
+ * unfolded forces. Six per-pair virial accumulators, on top of the force
+ * and energy sums and the coefficients, made about 20 live vectors against
+ * the 16 vector registers of x86-64, and the spills slowed the loop.
  */
 export function ffLjHalf(
   x: usize, species: usize, s: i32, coeff: usize, cutsq: usize, offset: usize,
-  offsets: usize, neighbors: usize, n: i32, fe: usize, virial: usize,
+  offsets: usize, neighbors: usize, n: i32, fe: usize,
 ): void {
   // One species: the coefficients are loop constants (no per-pair species lookups).
-  if (s == 1) ljHalf(x, species, s, coeff, cutsq, offset, offsets, neighbors, n, fe, virial, true);
-  else ljHalf(x, species, s, coeff, cutsq, offset, offsets, neighbors, n, fe, virial, false);
+  if (s == 1) ljHalf(x, species, s, coeff, cutsq, offset, offsets, neighbors, n, fe, true);
+  else ljHalf(x, species, s, coeff, cutsq, offset, offsets, neighbors, n, fe, false);
 }
 
 // @ts-ignore: decorator
 @inline function ljHalf(
   x: usize, species: usize, s: i32, coeff: usize, cutsq: usize, offset: usize,
-  offsets: usize, neighbors: usize, n: i32, fe: usize, virial: usize, uniform: bool,
+  offsets: usize, neighbors: usize, n: i32, fe: usize, uniform: bool,
 ): void {
-  const cut0 = f64x2.splat(load<f64>(cutsq)), offset0 = f64x2.splat(load<f64>(offset));
+  // Halving lj3, lj4 and the offset up front is exact (a power of two), so
+  // halfE below equals 0.5·E bit for bit.
+  const cut0 = f64x2.splat(load<f64>(cutsq)), halfOffset0 = f64x2.splat(0.5 * load<f64>(offset));
   const c1 = f64x2.splat(load<f64>(coeff)), c2 = f64x2.splat(load<f64>(coeff, 8));
-  const c3 = f64x2.splat(load<f64>(coeff, 16)), c4 = f64x2.splat(load<f64>(coeff, 24));
+  const halfC3 = f64x2.splat(0.5 * load<f64>(coeff, 16)), halfC4 = f64x2.splat(0.5 * load<f64>(coeff, 24));
   const half = f64x2.splat(0.5);
   const one = f64x2.splat(1.0);
-  let vd0 = f64x2.splat(0.0), vd1 = f64x2.splat(0.0), vd2 = f64x2.splat(0.0);
-  let vo0 = f64x2.splat(0.0), vo1 = f64x2.splat(0.0), vo2 = f64x2.splat(0.0);
+  // Lane 1 off, for the odd last neighbour of a row.
+  const firstLaneOnly = i64x2(-1, 0);
+  const bothLanes = i64x2(-1, -1);
   for (let i = 0; i < n; i++) {
     const xi = x + <usize>i * 24;
     const px = f64x2.splat(load<f64>(xi)), py = f64x2.splat(load<f64>(xi, 8)), pz = f64x2.splat(load<f64>(xi, 16));
     const rowI = uniform ? 0 : load<i32>(species + (<usize>i << 2)) * s;
     let fx = f64x2.splat(0.0), fy = f64x2.splat(0.0), fz = f64x2.splat(0.0), ei = f64x2.splat(0.0);
-    const start = load<i32>(offsets + (<usize>i << 2));
     const end = load<i32>(offsets + (<usize>(i + 1) << 2));
-    let q = start;
-    for (; q + 1 < end; q += 2) {
+    for (let q = load<i32>(offsets + (<usize>i << 2)); q < end; q += 2) {
       const j0 = <usize>load<i32>(neighbors + (<usize>q << 2));
-      const j1 = <usize>load<i32>(neighbors + (<usize>q << 2), 4);
-      const dx = f64x2.sub(px, axisLanes(x, j0, j1, 0));
-      const dy = f64x2.sub(py, axisLanes(x, j0, j1, 8));
-      const dz = f64x2.sub(pz, axisLanes(x, j0, j1, 16));
+      const paired = q + 1 < end;
+      // An odd last neighbour pairs with itself; lane 1 is masked to zero.
+      const j1 = paired ? <usize>load<i32>(neighbors + (<usize>q << 2), 4) : j0;
+      const a0 = v128.load(x + j0 * 24), a1 = v128.load(x + j1 * 24);
+      const dx = f64x2.sub(px, v128.shuffle<f64>(a0, a1, 0, 2));
+      const dy = f64x2.sub(py, v128.shuffle<f64>(a0, a1, 1, 3));
+      const dz = f64x2.sub(pz, v128.load64_lane(x + j1 * 24, v128.load64_zero(x + j0 * 24, 16), 1, 16));
       const rsq = f64x2.add(f64x2.add(f64x2.mul(dx, dx), f64x2.mul(dy, dy)), f64x2.mul(dz, dz));
       const p0 = uniform ? 0 : <usize>(rowI + load<i32>(species + (j0 << 2)));
       const p1 = uniform ? 0 : <usize>(rowI + load<i32>(species + (j1 << 2)));
-      const inside = f64x2.lt(rsq, uniform ? cut0 : pairLanes(cutsq, p0, p1, 3, 0));
+      const inside = v128.and(f64x2.lt(rsq, uniform ? cut0 : pairLanes(cutsq, p0, p1, 3, 0)), paired ? bothLanes : firstLaneOnly);
       const r2inv = f64x2.div(one, rsq);
       const r6inv = f64x2.mul(f64x2.mul(r2inv, r2inv), r2inv);
       const lj1 = uniform ? c1 : pairLanes(coeff, p0, p1, 5, 0), lj2 = uniform ? c2 : pairLanes(coeff, p0, p1, 5, 8);
-      const lj3 = uniform ? c3 : pairLanes(coeff, p0, p1, 5, 16), lj4 = uniform ? c4 : pairLanes(coeff, p0, p1, 5, 24);
       const fpair = v128.and(f64x2.mul(f64x2.mul(r6inv, f64x2.sub(f64x2.mul(lj1, r6inv), lj2)), r2inv), inside);
-      const e = f64x2.sub(f64x2.mul(r6inv, f64x2.sub(f64x2.mul(lj3, r6inv), lj4)), uniform ? offset0 : pairLanes(offset, p0, p1, 3, 0));
-      const halfE = v128.and(f64x2.mul(half, e), inside);
+      const halfE = v128.and(uniform
+        ? f64x2.sub(f64x2.mul(r6inv, f64x2.sub(f64x2.mul(halfC3, r6inv), halfC4)), halfOffset0)
+        : f64x2.mul(half, f64x2.sub(
+          f64x2.mul(r6inv, f64x2.sub(f64x2.mul(pairLanes(coeff, p0, p1, 5, 16), r6inv), pairLanes(coeff, p0, p1, 5, 24))),
+          pairLanes(offset, p0, p1, 3, 0),
+        )), inside);
 
       const gx = f64x2.mul(dx, fpair), gy = f64x2.mul(dy, fpair), gz = f64x2.mul(dz, fpair);
       fx = f64x2.add(fx, gx); fy = f64x2.add(fy, gy); fz = f64x2.add(fz, gz); ei = f64x2.add(ei, halfE);
-      vd0 = f64x2.add(vd0, f64x2.mul(dx, gx)); vd1 = f64x2.add(vd1, f64x2.mul(dy, gy)); vd2 = f64x2.add(vd2, f64x2.mul(dz, gz));
-      vo0 = f64x2.add(vo0, f64x2.mul(dy, gz)); vo1 = f64x2.add(vo1, f64x2.mul(dx, gz)); vo2 = f64x2.add(vo2, f64x2.mul(dx, gy));
 
       const negE = f64x2.neg(halfE);
       scatter(fe + (j0 << 5), v128.shuffle<f64>(gx, gy, 0, 2), v128.shuffle<f64>(gz, negE, 0, 2));
       scatter(fe + (j1 << 5), v128.shuffle<f64>(gx, gy, 1, 3), v128.shuffle<f64>(gz, negE, 1, 3));
     }
-    let fxs = f64x2.extract_lane(fx, 0) + f64x2.extract_lane(fx, 1);
-    let fys = f64x2.extract_lane(fy, 0) + f64x2.extract_lane(fy, 1);
-    let fzs = f64x2.extract_lane(fz, 0) + f64x2.extract_lane(fz, 1);
-    let eis = f64x2.extract_lane(ei, 0) + f64x2.extract_lane(ei, 1);
-    if (q < end) {
-      // Odd neighbour count: the last pair in scalar form.
-      const j = <usize>load<i32>(neighbors + (<usize>q << 2));
-      const xj = x + j * 24;
-      const dx = load<f64>(xi) - load<f64>(xj), dy = load<f64>(xi, 8) - load<f64>(xj, 8), dz = load<f64>(xi, 16) - load<f64>(xj, 16);
-      const rsq = dx * dx + dy * dy + dz * dz;
-      const p = <usize>(rowI + load<i32>(species + (j << 2)));
-      const inside = <f64>(rsq < load<f64>(cutsq + (p << 3)));
-      const c = coeff + (p << 5);
-      const r2inv = 1.0 / rsq;
-      const r6inv = r2inv * r2inv * r2inv;
-      const fpair = inside * r6inv * (load<f64>(c) * r6inv - load<f64>(c, 8)) * r2inv;
-      const halfE = 0.5 * inside * (r6inv * (load<f64>(c, 16) * r6inv - load<f64>(c, 24)) - load<f64>(offset + (p << 3)));
-      const gx = dx * fpair, gy = dy * fpair, gz = dz * fpair;
-      fxs += gx; fys += gy; fzs += gz; eis += halfE;
-      accumulate(fe + (j << 5), -gx, -gy, -gz, halfE);
-      vd0 = f64x2.add(vd0, f64x2.replace_lane(f64x2.splat(0.0), 0, dx * gx));
-      vd1 = f64x2.add(vd1, f64x2.replace_lane(f64x2.splat(0.0), 0, dy * gy));
-      vd2 = f64x2.add(vd2, f64x2.replace_lane(f64x2.splat(0.0), 0, dz * gz));
-      vo0 = f64x2.add(vo0, f64x2.replace_lane(f64x2.splat(0.0), 0, dy * gz));
-      vo1 = f64x2.add(vo1, f64x2.replace_lane(f64x2.splat(0.0), 0, dx * gz));
-      vo2 = f64x2.add(vo2, f64x2.replace_lane(f64x2.splat(0.0), 0, dx * gy));
-    }
-    accumulate(fe + (<usize>i << 5), fxs, fys, fzs, eis);
+    accumulate(
+      fe + (<usize>i << 5),
+      f64x2.extract_lane(fx, 0) + f64x2.extract_lane(fx, 1), f64x2.extract_lane(fy, 0) + f64x2.extract_lane(fy, 1),
+      f64x2.extract_lane(fz, 0) + f64x2.extract_lane(fz, 1), f64x2.extract_lane(ei, 0) + f64x2.extract_lane(ei, 1),
+    );
   }
-  storeVirial(
-    virial,
-    f64x2.extract_lane(vd0, 0) + f64x2.extract_lane(vd0, 1), f64x2.extract_lane(vd1, 0) + f64x2.extract_lane(vd1, 1),
-    f64x2.extract_lane(vd2, 0) + f64x2.extract_lane(vd2, 1), f64x2.extract_lane(vo0, 0) + f64x2.extract_lane(vo0, 1),
-    f64x2.extract_lane(vo1, 0) + f64x2.extract_lane(vo1, 1), f64x2.extract_lane(vo2, 0) + f64x2.extract_lane(vo2, 1),
-  );
+}
+
+/**
+ * Virial of pair forces from the unfolded per-atom forces (LAMMPS's
+ * virial_fdotr_compute): Σ_pairs d⊗g = Σ_a x_a⊗F_a over all E extended
+ * atoms, because each pair adds g to i and −g to j and d = x_i − x_j. Call
+ * it after the pair kernel and before ffFoldGhosts. Writes 6 f64, eV,
+ * Voigt xx yy zz yz xz xy.
+ */
+export function ffVirialFdotr(x: usize, fe: usize, e: i32, virial: usize): void {
+  let vxx = 0.0, vyy = 0.0, vzz = 0.0, vyz = 0.0, vxz = 0.0, vxy = 0.0;
+  for (let a = 0; a < e; a++) {
+    const xa = x + <usize>a * 24, fa = fe + (<usize>a << 5);
+    const px = load<f64>(xa), py = load<f64>(xa, 8), pz = load<f64>(xa, 16);
+    const gx = load<f64>(fa), gy = load<f64>(fa, 8), gz = load<f64>(fa, 16);
+    vxx += px * gx; vyy += py * gy; vzz += pz * gz;
+    vyz += py * gz; vxz += px * gz; vxy += px * gy;
+  }
+  storeVirial(virial, vxx, vyy, vzz, vyz, vxz, vxy);
 }
 
 /**

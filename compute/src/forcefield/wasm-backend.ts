@@ -21,6 +21,7 @@ interface ForceFieldExports extends KernelExports {
   ffFoldGhosts: Fn;
   ffLjHalf: Fn;
   ffMorseHalf: Fn;
+  ffVirialFdotr: Fn;
   ffEamDensityHalf: Fn;
   ffEamEmbed: Fn;
   ffEamForceHalf: Fn;
@@ -28,6 +29,9 @@ interface ForceFieldExports extends KernelExports {
 
 /** f64 per extended atom in the force-and-energy array: fx fy fz E. */
 const FE_STRIDE = 4;
+
+/** Byte alignment of the force-and-energy array: a cache line. */
+const FE_ALIGN = 64;
 
 /** Per-call slots every force kernel uses, behind the resident list. */
 interface CallSlots {
@@ -47,7 +51,11 @@ function prepare(kernels: ForceFieldExports, positions: Float64Array, species: I
   const resident = residentList(kernels, list);
   const n = list.n;
   const e = n + list.ghostCount;
-  const [x, speciesSlot, fe, virial, ...extraSlots] = reserveBehind(kernels, resident, [24 * e, 4 * e, 8 * FE_STRIDE * e, 48, ...extra]);
+  const [x, speciesSlot, feReserved, virial, ...extraSlots] = reserveBehind(
+    kernels, resident, [24 * e, 4 * e, 8 * FE_STRIDE * e + FE_ALIGN, 48, ...extra],
+  );
+  // Aligning the array to a cache line keeps every 32-byte record inside one line.
+  const fe: ArenaSlot = { offset: Math.ceil(feReserved.offset / FE_ALIGN) * FE_ALIGN, length: 8 * FE_STRIDE * e };
 
   f64View(kernels, x).set(positions);
   i32View(kernels, speciesSlot).set(species);
@@ -82,11 +90,17 @@ export function wasmPair(potential: PairPotential, positions: Float64Array, spec
   f64View(kernels, cutSlot).set(cutoffSquared);
   f64View(kernels, offsetSlot).set(offset);
 
-  const kernel = potential.kind === 'lj/cut' ? kernels.ffLjHalf : kernels.ffMorseHalf;
-  kernel(
+  const args = [
     call.x.offset, call.species.offset, potential.elements.length, coeffSlot.offset, cutSlot.offset, offsetSlot.offset,
-    call.list.offsets.offset, call.list.neighbors.offset, list.n, call.fe.offset, call.virial.offset,
-  );
+    call.list.offsets.offset, call.list.neighbors.offset, list.n, call.fe.offset,
+  ];
+  if (potential.kind === 'lj/cut') {
+    kernels.ffLjHalf(...args);
+    // The LJ kernel leaves the virial to a pass over the unfolded forces.
+    kernels.ffVirialFdotr(call.x.offset, call.fe.offset, list.n + list.ghostCount, call.virial.offset);
+  } else {
+    kernels.ffMorseHalf(...args, call.virial.offset);
+  }
   return collect(kernels, call, list);
 }
 
