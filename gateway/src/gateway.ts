@@ -88,7 +88,7 @@ function errorBody(message: string, extensions: Record<string, unknown>, request
 
 /**
  * Gives each /graphql request its id before any parsing, so rejections of the
- * body (size, JSON, tokens) carry it too; the id is logged with the rejection.
+ * body (size, JSON, tokens) carry it too. The rejection log line names it.
  */
 const assignRequestId: RequestHandler = (_request, response, next) => {
   const requestId = randomUUID();

@@ -10,7 +10,7 @@ import { startGateway } from './gateway.js';
 // `npm start`: runs the four subgraphs as child processes on the ports after
 // the gateway's and the gateway in this process. A subgraph whose
 // SCIFED_<NAME>_URL is set is not started here; the gateway uses that URL.
-// `--demo` loads the demo data set once everything answers.
+// `--demo` loads the demo data set once every subgraph responds.
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const READY_TIMEOUT_MS = 60_000;
@@ -51,7 +51,7 @@ async function waitUntilAnswering(name: SubgraphName, url: string): Promise<void
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  throw new Error(`The ${name} subgraph did not answer at ${url} within ${READY_TIMEOUT_MS / 1000} s.`);
+  throw new Error(`The ${name} subgraph did not respond at ${url} within ${READY_TIMEOUT_MS / 1000} s.`);
 }
 
 async function stopAll(signal: string): Promise<void> {

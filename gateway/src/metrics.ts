@@ -43,7 +43,7 @@ export class GatewayMetrics {
 
   /**
    * Gateway metrics plus each subgraph's, fetched from its /metrics.json.
-   * A subgraph that does not answer is skipped (its absence shows in /ready).
+   * A subgraph that does not respond is skipped (its absence shows in /ready).
    */
   async render(subgraphMetricUrls: string[]): Promise<{ contentType: string; text: string }> {
     const collected: MetricJson[][] = [await this.registry.getMetricsAsJSON()];

@@ -1,7 +1,7 @@
 /**
  * Atom counts of stored structures, for the cost estimate of kernel fields.
  * Structures never change after they are stored, so a size once read stays
- * valid; the cache is bounded and forgets the oldest entries first.
+ * valid; the cache is bounded and evicts the oldest entries first.
  */
 export class StructureSizes {
   private readonly cache = new Map<string, number>();

@@ -3,7 +3,7 @@ import path from 'node:path';
 
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 
-/** Folder that holds every subgraph's DuckDB file: SCIFED_DATA_DIR, default ./data. */
+/** Returns the folder of every subgraph's DuckDB file: SCIFED_DATA_DIR, default ./data. */
 export function dataDir(): string {
   return path.resolve(process.env.SCIFED_DATA_DIR ?? 'data');
 }
