@@ -117,7 +117,7 @@ export function armorProtection(limits: OperationLimits) {
     maxAliases: { n: limits.maxAliases, ...reporting },
     maxDirectives: { n: limits.maxDirectives, ...reporting },
     // Tokens are counted by checkTokens in the gateway's token middleware instead: Armor's
-    // Apollo hook throws a plain error there, which Apollo answers with HTTP 500.
+    // Apollo hook throws a plain error there, which Apollo turns into HTTP 500.
     maxTokens: { enabled: false },
     // Cost is estimated with per-field functions in checkCost instead.
     costLimit: { enabled: false },

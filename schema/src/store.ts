@@ -41,7 +41,7 @@ export class Database {
   /**
    * Runs schema DDL, then CHECKPOINT, so the DDL lives in the database file
    * rather than the write-ahead log. DuckDB 1.5 fails to replay a WAL that
-   * holds `ALTER TABLE ... ADD COLUMN` on a table with a
+   * contains `ALTER TABLE ... ADD COLUMN` on a table with a
    * `DEFAULT current_timestamp` column ("Calling
    * DatabaseManager::GetDefaultDatabase with no default database set"), which
    * after a crash would keep the subgraph from starting.
