@@ -94,8 +94,8 @@ export function ffLjHalf(
       const dy = f64x2.sub(py, v128.shuffle<f64>(a0, a1, 1, 3));
       const dz = f64x2.sub(pz, v128.load64_lane(x + j1 * 24, v128.load64_zero(x + j0 * 24, 16), 1, 16));
       const rsq = f64x2.add(f64x2.add(f64x2.mul(dx, dx), f64x2.mul(dy, dy)), f64x2.mul(dz, dz));
-      const p0 = uniform ? 0 : <usize>(rowI + load<i32>(species + (j0 << 2)));
-      const p1 = uniform ? 0 : <usize>(rowI + load<i32>(species + (j1 << 2)));
+      const p0: usize = uniform ? 0 : <usize>rowI + <usize>load<i32>(species + (j0 << 2));
+      const p1: usize = uniform ? 0 : <usize>rowI + <usize>load<i32>(species + (j1 << 2));
       const inside = v128.and(f64x2.lt(rsq, uniform ? cut0 : pairLanes(cutsq, p0, p1, 3, 0)), paired ? bothLanes : firstLaneOnly);
       const r2inv = f64x2.div(one, rsq);
       const r6inv = f64x2.mul(f64x2.mul(r2inv, r2inv), r2inv);
