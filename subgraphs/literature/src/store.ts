@@ -1,26 +1,14 @@
 import { listValue } from '@duckdb/node-api';
 import { Database, type Transaction } from '@scifed/schema';
 
-import type { IngestFormat } from './ingest/records.js';
+import type { IngestFormat, PaperInput } from './ingest/records.js';
 
-/** A paper as stored. `abstract` is the body text; passages are spans into it. */
-export interface PaperRecord {
-  id: string;
-  title: string;
-  abstract: string;
-  authors: string[];
-  year: number | null;
-  venue: string | null;
-  doi: string | null;
-  fields: string[];
-  references: string[];
-  metadata: Record<string, unknown> | null;
-  vector: number[] | null;
+/** A paper as stored: the parsed input plus what ingestion derives from it. `abstract` is the body text; passages are spans into it. */
+export interface PaperRecord extends Omit<PaperInput, 'line'> {
   /** Reduced formulas mentioned in the title or abstract, sorted. */
   materials: string[];
   /** Passage spans into `abstract`, flat [start0, end0, start1, end1, ...]. */
   passages: number[];
-  sourceFormat: IngestFormat;
   createdAt: Date;
 }
 
