@@ -107,7 +107,7 @@ export function attentionSelect(
   outCounts: usize,
 ): void {
   const inverseSqrtDim: f32 = 1 / Mathf.sqrt(<f32>dim);
-  const elementBytes: usize = element == F32 ? 4 : element == F16 ? 2 : 1;
+  const elementBytes = bytesPerElement(element);
   const rowBytes = <usize>dim * elementBytes;
   const heapBytes = <usize>topK << 3;
   if (element != F32 && element != F16) quantizeQueries(queries, heads, dim, widened, queryScales);
@@ -164,7 +164,7 @@ export function attentionReadout(
   outWeights: usize,
   readout: usize,
 ): void {
-  const elementBytes: usize = element == F32 ? 4 : element == F16 ? 2 : 1;
+  const elementBytes = bytesPerElement(element);
   for (let h = 0; h < heads; h++) {
     const count = load<i32>(counts + (<usize>h << 2));
     const base = h * topK;
@@ -197,4 +197,11 @@ export function attentionReadout(
       }
     }
   }
+}
+
+/** Bytes of one stored element: 4 for f32, 2 for f16 bits, 1 for int8. */
+function bytesPerElement(element: i32): usize {
+  if (element == F32) return 4;
+  if (element == F16) return 2;
+  return 1;
 }

@@ -3,7 +3,15 @@ import 'reflect-metadata';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-import { DEFAULT_GATEWAY_PORT, DEFAULT_HOST, defaultSubgraphPort, logger, SUBGRAPH_NAMES, type SubgraphName } from '@scifed/schema';
+import {
+  DEFAULT_GATEWAY_PORT,
+  DEFAULT_HOST,
+  defaultSubgraphPort,
+  logger,
+  SUBGRAPH_NAMES,
+  waitForGraphql,
+  type SubgraphName,
+} from '@scifed/schema';
 
 import { startGateway } from './gateway.js';
 
@@ -34,26 +42,6 @@ function startChild(name: SubgraphName): { url: string; child: ChildProcess } {
   return { url: `http://${host}:${subgraphPort}/graphql`, child };
 }
 
-async function waitUntilAnswering(name: SubgraphName, url: string): Promise<void> {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (!children.has(name)) throw new Error(`The ${name} subgraph exited during start-up; see its log above.`);
-    try {
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query: '{ __typename }' }),
-        signal: AbortSignal.timeout(1_000),
-      });
-      if (response.ok) return;
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`The ${name} subgraph did not respond at ${url} within ${READY_TIMEOUT_MS / 1000} s.`);
-}
-
 async function stopAll(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
@@ -82,7 +70,9 @@ async function main(): Promise<void> {
     started.push(name);
     urls[name] = url;
   }
-  for (const name of started) await waitUntilAnswering(name, urls[name]!);
+  for (const name of started) {
+    await waitForGraphql(urls[name]!, { label: `The ${name} subgraph`, timeoutMs: READY_TIMEOUT_MS, alive: () => children.has(name) });
+  }
 
   const gateway = await startGateway({ host, port, subgraphUrls: urls });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import type { SubgraphName } from '@scifed/schema';
+import { waitForGraphql, type SubgraphName } from '@scifed/schema';
 import { afterAll, describe, expect, test } from 'vitest';
 
 // Kills a subgraph process with SIGKILL at random points during a large
@@ -47,23 +47,13 @@ async function startSubgraph(name: SubgraphName, dataDir: string, port: number):
   });
   children.add(child);
   const url = `http://127.0.0.1:${port}/graphql`;
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode} during start-up`);
-    try {
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query: '{ __typename }' }),
-      });
-      if (response.ok) return { child, url };
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+  try {
+    await waitForGraphql(url, { label: `The ${name} subgraph`, timeoutMs: 60_000, alive: () => child.exitCode === null });
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
   }
-  child.kill('SIGKILL');
-  throw new Error(`${name} did not start within 60 s`);
+  return { child, url };
 }
 
 async function killHard(running: Running): Promise<void> {

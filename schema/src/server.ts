@@ -206,3 +206,32 @@ export async function serveSubgraph(
   stopOnSignals(name, [running.stop, () => subgraph.close()]);
   return running;
 }
+
+/** Sends `{ __typename }` to a GraphQL endpoint and resolves whether it returned HTTP 200. */
+export async function respondsToGraphql(url: string, timeoutMs = 1_000): Promise<boolean> {
+  try {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ __typename }' }),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Polls a GraphQL endpoint until it responds. Throws, naming `label`, when
+ * `alive()` turns false (the process exited) or `timeoutMs` passes.
+ */
+export async function waitForGraphql(url: string, options: { label: string; timeoutMs: number; alive: () => boolean }): Promise<void> {
+  const deadline = Date.now() + options.timeoutMs;
+  while (Date.now() < deadline) {
+    if (!options.alive()) throw new Error(`${options.label} exited during start-up; see its log above.`);
+    if (await respondsToGraphql(url)) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${options.label} did not respond at ${url} within ${options.timeoutMs / 1000} s.`);
+}

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { waitForGraphql } from '@scifed/schema';
 import autocannon from 'autocannon';
 
 import type { BenchSuite, BenchTable } from '../report.js';
@@ -33,22 +34,7 @@ const MIXED_QUERIES = [
 ];
 
 async function waitFor(url: string, child: ChildProcess, seconds = 90): Promise<void> {
-  const deadline = Date.now() + seconds * 1000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${url}: the server process exited with ${child.exitCode}`);
-    try {
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query: '{ __typename }' }),
-      });
-      if (response.ok) return;
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`${url} did not answer within ${seconds} s`);
+  await waitForGraphql(url, { label: `The server behind ${url}`, timeoutMs: seconds * 1000, alive: () => child.exitCode === null });
 }
 
 function residentMiB(pid: number | undefined): number {
