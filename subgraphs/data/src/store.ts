@@ -40,7 +40,7 @@ export interface ReadOnlyResult {
 
 /** DuckDB rejected a user's statement: report its message as bad input. */
 function userError(error: Error, argument = 'query'): never {
-  // DuckDB appends the statement with a caret under the error position; for a
+  // DuckDB appends the statement with a caret under the error position. For a
   // filter that statement is our wrapper, so only the message itself is kept.
   const message = argument === 'query' ? error.message : error.message.split('\n\nLINE ')[0];
   throw new InputError(`${argument} failed: ${message}`);
@@ -469,7 +469,9 @@ export class DataStore {
       let seen = 0;
       let truncated = false;
       for (let index = 0; ; index++) {
-        const chunk = materialized ? (index < materialized.chunkCount ? materialized.getChunk(index) : null) : await result.fetchChunk().catch(fail);
+        let chunk: DuckDBDataChunk | null;
+        if (!materialized) chunk = await result.fetchChunk().catch(fail);
+        else chunk = index < materialized.chunkCount ? materialized.getChunk(index) : null;
         if (!chunk || chunk.rowCount === 0) break;
         const take = Math.min(chunk.rowCount, options.maxRows - seen);
         seen += take;

@@ -82,7 +82,7 @@ export class LiteratureService {
       );
     }
     const inputs = parsePapers(format, content);
-    if (inputs.length === 0) throw new InputError(`content holds no ${format} records; give at least one paper.`);
+    if (inputs.length === 0) throw new InputError(`content contains no ${format} records; give at least one paper.`);
     this.validateBatch(inputs);
     const records = inputs.map(toRecord);
     return this.exclusive(async () => {

@@ -23,7 +23,9 @@ const EXPECTED: Record<ColumnSpec['type'], string> = {
 };
 
 function invalid(position: Position, column: ColumnSpec, raw: unknown, detail?: string): InputError {
-  const shown = typeof raw === 'string' ? JSON.stringify(raw.length > 60 ? `${raw.slice(0, 60)}...` : raw) : JSON.stringify(raw)?.slice(0, 60);
+  let shown: string | undefined;
+  if (typeof raw === 'string') shown = JSON.stringify(raw.length > 60 ? `${raw.slice(0, 60)}...` : raw);
+  else shown = JSON.stringify(raw)?.slice(0, 60);
   const expected = column.type === 'VECTOR' ? `an array of ${column.dimension} numbers` : EXPECTED[column.type];
   return new InputError(`${position}, column ${JSON.stringify(column.name)}: ${shown} is not ${expected}${detail ? ` (${detail})` : ''}.`);
 }
@@ -76,7 +78,9 @@ function parseNumber(raw: unknown): number | undefined {
 
 function parseBoolean(raw: unknown): boolean | undefined {
   if (typeof raw === 'boolean') return raw;
-  if (typeof raw === 'number') return raw === 1 ? true : raw === 0 ? false : undefined;
+  if (raw === 1) return true;
+  if (raw === 0) return false;
+  if (typeof raw === 'number') return undefined;
   if (typeof raw !== 'string') return undefined;
   const text = raw.trim().toLowerCase();
   if (['true', 't', '1', 'yes', 'y'].includes(text)) return true;
@@ -137,7 +141,9 @@ export function coerceValue(raw: unknown, column: ColumnSpec, position: Position
       if (typeof raw === 'number' || typeof raw === 'boolean' || typeof raw === 'bigint') return String(raw);
       throw invalid(position, column, raw);
     case 'TIMESTAMP': {
-      const micros = raw instanceof Date ? BigInt(raw.getTime()) * 1000n : typeof raw === 'string' ? parseTimestampMicros(raw) : undefined;
+      let micros: bigint | undefined;
+      if (raw instanceof Date) micros = BigInt(raw.getTime()) * 1000n;
+      else if (typeof raw === 'string') micros = parseTimestampMicros(raw);
       if (micros === undefined) throw invalid(position, column, raw);
       return timestampValue(micros);
     }

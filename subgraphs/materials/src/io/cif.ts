@@ -135,7 +135,7 @@ function parseBlocks(content: string): Block[] {
       while (i < tokens.length && !isTag(tokens[i]) && !isKeyword(tokens[i])) values.push(tokens[i++]);
       if (values.length % loop.tags.length !== 0) {
         const last = values[values.length - 1] ?? token;
-        throw lineError(FORMAT, last.line, `loop_ of ${loop.tags.length} tags (${loop.tags[0]}, ...) holds ${values.length} values, not a multiple of ${loop.tags.length}.`);
+        throw lineError(FORMAT, last.line, `loop_ of ${loop.tags.length} tags (${loop.tags[0]}, ...) contains ${values.length} values, not a multiple of ${loop.tags.length}.`);
       }
       for (let k = 0; k < values.length; k += loop.tags.length) loop.rows.push(values.slice(k, k + loop.tags.length));
       target.loops.push(loop);
