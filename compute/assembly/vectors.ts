@@ -128,6 +128,71 @@ function l2Block(b: usize, q0: usize, q1: usize, q2: usize, q3: usize, dim: i32)
   d3 = s3;
 }
 
+// Scores one query against one row, for the common single-query search.
+// Two accumulators per sum take eight floats a step, and the query is not
+// repeated four times as in a block.
+function dotOne(b: usize, q: usize, dim: i32, withSquares: bool): void {
+  let a0 = f32x4.splat(0);
+  let a1 = f32x4.splat(0);
+  let sq0 = f32x4.splat(0);
+  let sq1 = f32x4.splat(0);
+  const o = q - b;
+  const end8 = b + (<usize>(dim & ~7) << 2);
+  const end4 = b + (<usize>(dim & ~3) << 2);
+  let p = b;
+  for (; p < end8; p += 32) {
+    const x0 = v128.load(p);
+    const x1 = v128.load(p, 16);
+    a0 = f32x4.add(a0, f32x4.mul(x0, v128.load(p + o)));
+    a1 = f32x4.add(a1, f32x4.mul(x1, v128.load(p + o, 16)));
+    if (withSquares) {
+      sq0 = f32x4.add(sq0, f32x4.mul(x0, x0));
+      sq1 = f32x4.add(sq1, f32x4.mul(x1, x1));
+    }
+  }
+  for (; p < end4; p += 16) {
+    const x0 = v128.load(p);
+    a0 = f32x4.add(a0, f32x4.mul(x0, v128.load(p + o)));
+    if (withSquares) sq0 = f32x4.add(sq0, f32x4.mul(x0, x0));
+  }
+  let s = lanes(f32x4.add(a0, a1));
+  let ss = lanes(f32x4.add(sq0, sq1));
+  for (let i = dim & ~3; i < dim; i++) {
+    const offset = <usize>i << 2;
+    const x = load<f32>(b + offset);
+    s += x * load<f32>(q + offset);
+    ss += x * x;
+  }
+  d0 = s;
+  rowSquares = ss;
+}
+
+function l2One(b: usize, q: usize, dim: i32): void {
+  let a0 = f32x4.splat(0);
+  let a1 = f32x4.splat(0);
+  const o = q - b;
+  const end8 = b + (<usize>(dim & ~7) << 2);
+  const end4 = b + (<usize>(dim & ~3) << 2);
+  let p = b;
+  for (; p < end8; p += 32) {
+    const e0 = f32x4.sub(v128.load(p), v128.load(p + o));
+    const e1 = f32x4.sub(v128.load(p, 16), v128.load(p + o, 16));
+    a0 = f32x4.add(a0, f32x4.mul(e0, e0));
+    a1 = f32x4.add(a1, f32x4.mul(e1, e1));
+  }
+  for (; p < end4; p += 16) {
+    const e0 = f32x4.sub(v128.load(p), v128.load(p + o));
+    a0 = f32x4.add(a0, f32x4.mul(e0, e0));
+  }
+  let s = lanes(f32x4.add(a0, a1));
+  for (let i = dim & ~3; i < dim; i++) {
+    const offset = <usize>i << 2;
+    const e = load<f32>(b + offset) - load<f32>(q + offset);
+    s += e * e;
+  }
+  d0 = s;
+}
+
 // Σ a_i b_i over int8 rows; queries were widened to i16 so one
 // i32x4.dot_i16x8_s multiplies eight pairs and adds adjacent products.
 function dotBlockI8(b: usize, q0: usize, q1: usize, q2: usize, q3: usize, dim: i32): void {
@@ -263,6 +328,13 @@ export function vectorSearch(
         d1 *= scale1 * rowScale;
         d2 *= scale2 * rowScale;
         d3 *= scale3 * rowScale;
+      } else if (active == 1) {
+        if (metric == L2SQ) {
+          l2One(b, q0, dim);
+        } else {
+          dotOne(b, q0, dim, metric == COS);
+          d0 = metric == IP ? -d0 : cosineDistance(d0, inverse0, rowSquares > 0 ? 1 / Mathf.sqrt(rowSquares) : 0);
+        }
       } else if (metric == L2SQ) {
         l2Block(b, q0, q1, q2, q3, dim);
       } else if (metric == IP) {

@@ -31,6 +31,11 @@ for (const backend of backends) describe.skipIf(backend === 'webgpu' && !gpu)(su
     await compare({ base: randomVectors(300, dim, 1), queries: randomVectors(9, dim, 2), dim, k: 10, metric }, backend);
   });
 
+  // One query takes its own path in the wasm kernel; these dimensions cover each of its loop tails.
+  it.each(METRICS.flatMap((metric) => [1, 5, 12, 13, 64].map((dim) => [metric, dim] as const)))('one query, %s, dim %i', async (metric, dim) => {
+    await compare({ base: randomVectors(200, dim, 40 + dim), queries: randomVectors(1, dim, 41 + dim), dim, k: 7, metric }, backend);
+  });
+
   it.each(METRICS)('k = n, %s', async (metric) => {
     const dim = 16;
     await compare({ base: randomVectors(40, dim, 3), queries: randomVectors(5, dim, 4), dim, k: 40, metric }, backend);
