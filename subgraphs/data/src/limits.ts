@@ -16,13 +16,17 @@ export interface DataLimits {
   maxK: number;
   /** SCIFED_DATA_EXACT_MAX_ROWS: filtered searches whose filter passes at most this many rows run exactly. */
   exactMaxRows: number;
+  /** SCIFED_DATA_FILTER_CACHE_MB: memory for the labels of recent vector-search filters, MiB; 0 turns the cache off. */
+  filterCacheBytes: number;
 }
 
-function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number, minimum = 1): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, got ${JSON.stringify(raw)}.`);
+  if (!Number.isInteger(value) || value < minimum) {
+    throw new Error(`${name} must be ${minimum === 0 ? 'a non-negative' : 'a positive'} integer, got ${JSON.stringify(raw)}.`);
+  }
   return value;
 }
 
@@ -36,5 +40,6 @@ export function limitsFromEnv(env = process.env): DataLimits {
     sqlTimeoutMs: positiveInteger(env, 'SCIFED_SQL_TIMEOUT_MS', 10_000),
     maxK: positiveInteger(env, 'SCIFED_DATA_MAX_K', 1000),
     exactMaxRows: positiveInteger(env, 'SCIFED_DATA_EXACT_MAX_ROWS', 20_000),
+    filterCacheBytes: positiveInteger(env, 'SCIFED_DATA_FILTER_CACHE_MB', 64, 0) * 2 ** 20,
   };
 }

@@ -9,6 +9,7 @@ import { TableResolver } from './resolvers/table.js';
 import { Material } from './schema/types.js';
 import { DataStore } from './store.js';
 import { TableService } from './tables/service.js';
+import { FilterCache } from './vectors/filter-cache.js';
 import { VectorIndexes } from './vectors/indexes.js';
 import { HybridSearch } from './vectors/hybrid.js';
 import { VectorSearch } from './vectors/search.js';
@@ -47,7 +48,7 @@ export async function createDataSubgraph(options: { dataDir?: string } = {}): Pr
   const vectors = new VectorIndexes(store, tables);
   tables.addListener(vectors);
   await vectors.openAll();
-  const search = new VectorSearch(store, vectors, limits);
+  const search = new VectorSearch(store, vectors, limits, await FilterCache.open(store, limits.filterCacheBytes));
   const hybrid = new HybridSearch(store, search, limits);
   tables.addListener(hybrid);
   const services = { store, tables, limits, vectors, search, hybrid };

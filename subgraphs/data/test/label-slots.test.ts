@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { highOf, LabelSlots, lowOf } from '../src/vectors/label-slots.js';
+import { markPassing } from '../src/vectors/search.js';
 
 /** Deterministic 63-bit labels like DuckDB's hash(key) >> 1 (mulberry32 pairs). */
 function labels(count: number, seed: number): bigint[] {
@@ -61,5 +62,20 @@ describe('LabelSlots', () => {
     expect(highOf(label)).toBe(0x7fffffff);
     expect(lowOf(label)).toBe(-1);
     expect(new Int32Array([0xffffffff])[0]).toBe(lowOf(label));
+  });
+});
+
+describe('markPassing', () => {
+  it('marks exactly the found labels that are in the passing list, including labels that differ only in their high half', () => {
+    const labels: bigint[] = [];
+    for (let i = 0; i < 500; i++) labels.push((BigInt(i % 7) << 32n) | BigInt(i * 2654435761 % 4294967296));
+    for (let i = 0; i < 20; i++) labels.push(BigInt(i) << 32n);
+    const found = BigInt64Array.from(labels.filter((_, i) => i % 3 === 0));
+    const passingLabels = BigInt64Array.from(labels.filter((_, i) => i % 2 === 0));
+    const passing = { parts: new Int32Array(passingLabels.buffer), count: passingLabels.length };
+    const marked = markPassing(new Int32Array(found.buffer), found.length, passing);
+    const expected = new Set(passingLabels);
+    expect(Array.from(marked)).toEqual(Array.from(found, (label) => (expected.has(label) ? 1 : 0)));
+    expect(marked.filter((m) => m === 1).length).toBeGreaterThan(50);
   });
 });

@@ -193,3 +193,25 @@ describe('row mutations over GraphQL', () => {
     expect(listed.data.tables.edges.map((e: any) => e.node.name)).toEqual(['samples']);
   });
 });
+
+describe('rows by key', () => {
+  it('finds keys with quotes, backslashes and odd characters, by constants and by list alike', async () => {
+    await h.subgraph.tables.createTable({ name: 'named', primaryKey: 'name', columns: [{ name: 'name', type: 'VARCHAR' }, { name: 'n', type: 'INTEGER' }] });
+    const names = ["O'Brien", "it''s", 'back\\slash', 'tab\there', '日本', "'); DROP TABLE named; --", ''];
+    await h.subgraph.tables.insertRows('named', names.map((name, n) => ({ name, n })));
+    const table = await h.subgraph.tables.requireTable('named');
+    const wanted = [...names, 'absent'];
+    // 300 keys are past the constant-list limit, so the second call reads through an unnested list.
+    const many = [...wanted, ...Array.from({ length: 300 }, (_, i) => `missing-${i}`)];
+    for (const keys of [wanted, many]) {
+      const found = await h.subgraph.store.rowsByKeys(table, keys);
+      expect(found.slice(0, names.length).map((row) => row?.n)).toEqual(names.map((_, n) => n));
+      expect(found.slice(names.length).every((row) => row === null)).toBe(true);
+    }
+    expect((await h.subgraph.tables.requireTable('named')).rowCount).toBe(names.length);
+  });
+
+  it('treats a key that is not a valid number as absent for an integer key', async () => {
+    expect(await rows(['not-a-number', "1' OR '1'='1"])).toEqual([null, null]);
+  });
+});

@@ -1,3 +1,5 @@
+import type { Harness } from './helpers.js';
+
 /**
  * Seeded clustered vectors like real embeddings: `clusters` random unit
  * centres, each row a centre plus Gaussian noise of standard deviation
@@ -30,4 +32,18 @@ export function clusteredRows(n: number, dim: number, seed = 7, clusters = 16, s
     return centre.map((x) => x + spread * gaussian());
   };
   return { rows, query };
+}
+
+/** Creates table `points` (id, bucket, v FLOAT[dim]) holding `rows`. */
+export async function createPoints(h: Harness, rows: { id: number; bucket: number; v: number[] }[], dim: number): Promise<void> {
+  await h.subgraph.tables.createTable({
+    name: 'points',
+    primaryKey: 'id',
+    columns: [
+      { name: 'id', type: 'INTEGER' },
+      { name: 'bucket', type: 'INTEGER' },
+      { name: 'v', type: 'VECTOR', dimension: dim },
+    ],
+  });
+  await h.subgraph.tables.insertRows('points', rows);
 }

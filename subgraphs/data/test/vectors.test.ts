@@ -4,7 +4,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { openHarness, removeDir, type Harness } from './helpers.js';
-import { clusteredRows } from './vectors-data.js';
+import { clusteredRows, createPoints } from './vectors-data.js';
 
 const N = 5000;
 const DIM = 16;
@@ -22,16 +22,7 @@ beforeAll(async () => {
   // A low exact threshold so that the 10 % and 100 % filters take the HNSW path on 5,000 rows.
   process.env.SCIFED_DATA_EXACT_MAX_ROWS = '200';
   h = await openHarness();
-  await h.subgraph.tables.createTable({
-    name: 'points',
-    primaryKey: 'id',
-    columns: [
-      { name: 'id', type: 'INTEGER' },
-      { name: 'bucket', type: 'INTEGER' },
-      { name: 'v', type: 'VECTOR', dimension: DIM },
-    ],
-  });
-  await h.subgraph.tables.insertRows('points', data.rows);
+  await createPoints(h, data.rows, DIM);
   const { errors } = await h.exec(`mutation { createVectorIndex(input: {table: "points", column: "v", metric: COSINE}) { size dimension metric } }`);
   expect(errors).toBeUndefined();
 });

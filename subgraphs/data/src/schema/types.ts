@@ -277,6 +277,9 @@ export class VectorSearchResult {
 
   @Field(() => Int, { description: 'Rows that pass the filter (with a vector, on the exact plans), or every indexed row without a filter.' })
   candidates!: number;
+
+  @Field(() => Boolean, { description: 'Whether the rows passing the filter came from the filter cache (no write since the same filter and params last ran) rather than a SQL statement.' })
+  filterCached!: boolean;
 }
 
 export const FusionEnum = enumOf(FUSIONS);

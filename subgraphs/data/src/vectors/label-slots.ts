@@ -10,10 +10,11 @@
  * capacity.
  */
 export class LabelSlots {
-  private high: Int32Array;
-  private low: Int32Array;
-  /** Slot of each table entry, EMPTY or DELETED. */
-  private slots: Int32Array;
+  /**
+   * Entry i is (high, low, slot, unused) at 4i..4i+3, so a probe touches one
+   * cache line; slot is EMPTY, DELETED or the label's slot.
+   */
+  private entries: Int32Array;
   private mask: number;
   private live = 0;
   private occupied = 0;
@@ -21,9 +22,7 @@ export class LabelSlots {
   constructor(capacity = 1024) {
     let size = 16;
     while (size < capacity * 2) size *= 2;
-    this.high = new Int32Array(size);
-    this.low = new Int32Array(size);
-    this.slots = new Int32Array(size).fill(EMPTY);
+    this.entries = emptyEntries(size);
     this.mask = size - 1;
   }
 
@@ -33,10 +32,12 @@ export class LabelSlots {
 
   /** Slot of the label whose high and low 32 bits are given (as signed 32-bit integers), or −1. */
   getParts(high: number, low: number): number {
+    const entries = this.entries;
     for (let i = bucket(high, low) & this.mask; ; i = (i + 1) & this.mask) {
-      const slot = this.slots[i];
+      const at = i << 2;
+      const slot = entries[at + 2];
       if (slot === EMPTY) return -1;
-      if (slot !== DELETED && this.high[i] === high && this.low[i] === low) return slot;
+      if (slot !== DELETED && entries[at] === high && entries[at + 1] === low) return slot;
     }
   }
 
@@ -53,40 +54,44 @@ export class LabelSlots {
   set(label: bigint, slot: number): void {
     const high = highOf(label);
     const low = lowOf(label);
+    const entries = this.entries;
     let free = -1;
     for (let i = bucket(high, low) & this.mask; ; i = (i + 1) & this.mask) {
-      const current = this.slots[i];
+      const at = i << 2;
+      const current = entries[at + 2];
       if (current === EMPTY) {
         if (free < 0) {
-          free = i;
+          free = at;
           this.occupied++;
         }
         break;
       }
       if (current === DELETED) {
-        if (free < 0) free = i;
+        if (free < 0) free = at;
         continue;
       }
-      if (this.high[i] === high && this.low[i] === low) {
-        this.slots[i] = slot;
+      if (entries[at] === high && entries[at + 1] === low) {
+        entries[at + 2] = slot;
         return;
       }
     }
-    this.high[free] = high;
-    this.low[free] = low;
-    this.slots[free] = slot;
+    entries[free] = high;
+    entries[free + 1] = low;
+    entries[free + 2] = slot;
     this.live++;
-    if (this.occupied * 2 > this.slots.length) this.rehash();
+    if (this.occupied * 2 > this.capacity) this.rehash();
   }
 
   delete(label: bigint): boolean {
     const high = highOf(label);
     const low = lowOf(label);
+    const entries = this.entries;
     for (let i = bucket(high, low) & this.mask; ; i = (i + 1) & this.mask) {
-      const slot = this.slots[i];
+      const at = i << 2;
+      const slot = entries[at + 2];
       if (slot === EMPTY) return false;
-      if (slot !== DELETED && this.high[i] === high && this.low[i] === low) {
-        this.slots[i] = DELETED;
+      if (slot !== DELETED && entries[at] === high && entries[at + 1] === low) {
+        entries[at + 2] = DELETED;
         this.live--;
         return true;
       }
@@ -95,31 +100,39 @@ export class LabelSlots {
 
   /** Slots of every live label, in table order. */
   *values(): IterableIterator<number> {
-    for (const slot of this.slots) if (slot >= 0) yield slot;
+    for (let at = 2; at < this.entries.length; at += 4) if (this.entries[at] >= 0) yield this.entries[at];
+  }
+
+  private get capacity(): number {
+    return this.mask + 1;
   }
 
   /** Rebuilds the table without tombstones, doubling it when live entries fill more than a quarter. */
   private rehash(): void {
-    const { high, low, slots } = this;
-    let size = slots.length;
+    const old = this.entries;
+    let size = this.capacity;
     if (this.live * 4 > size) size *= 2;
-    this.high = new Int32Array(size);
-    this.low = new Int32Array(size);
-    this.slots = new Int32Array(size).fill(EMPTY);
+    const entries = emptyEntries(size);
+    this.entries = entries;
     this.mask = size - 1;
     this.live = 0;
     this.occupied = 0;
-    for (let j = 0; j < slots.length; j++) {
-      if (slots[j] < 0) continue;
-      let i = bucket(high[j], low[j]) & this.mask;
-      while (this.slots[i] !== EMPTY) i = (i + 1) & this.mask;
-      this.high[i] = high[j];
-      this.low[i] = low[j];
-      this.slots[i] = slots[j];
+    for (let from = 0; from < old.length; from += 4) {
+      if (old[from + 2] < 0) continue;
+      let i = bucket(old[from], old[from + 1]) & this.mask;
+      while (entries[(i << 2) + 2] !== EMPTY) i = (i + 1) & this.mask;
+      entries.set(old.subarray(from, from + 3), i << 2);
       this.live++;
       this.occupied++;
     }
   }
+}
+
+/** Allocates a table of `size` entries, all EMPTY. */
+function emptyEntries(size: number): Int32Array {
+  const entries = new Int32Array(size * 4);
+  for (let at = 2; at < entries.length; at += 4) entries[at] = EMPTY;
+  return entries;
 }
 
 const EMPTY = -1;

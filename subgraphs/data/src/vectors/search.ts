@@ -3,7 +3,8 @@ import { InputError } from '@scifed/schema';
 
 import type { DataLimits } from '../limits.js';
 import { parameterValue } from '../sql/service.js';
-import type { DataStore, TableRecord } from '../store.js';
+import type { DataStore, LabelList, TableRecord } from '../store.js';
+import type { FilterCache } from './filter-cache.js';
 import type { ColumnIndex, VectorIndexes, VectorMetricName } from './indexes.js';
 
 /**
@@ -40,6 +41,8 @@ export interface SearchOutcome {
    * passing rows on the graph plan, and every indexed row without a filter.
    */
   candidates: number;
+  /** Whether the filter's passing rows came from the filter cache rather than a SQL statement. */
+  filterCached: boolean;
 }
 
 /** The kernel layer's metric for each index metric. */
@@ -75,6 +78,7 @@ export class VectorSearch {
     private readonly store: DataStore,
     private readonly indexes: VectorIndexes,
     private readonly limits: DataLimits,
+    readonly filters: FilterCache,
   ) {}
 
   /** Validates a query vector and k against the index and limits. */
@@ -97,8 +101,8 @@ export class VectorSearch {
     const where = request.where?.trim();
 
     if (!where) {
-      if (request.exact) return { hits: this.exact(index, query, k, index.liveSlots()), strategy: 'EXACT', candidates: index.size };
-      return { hits: this.hnsw(index, query, Math.min(k, index.size)).slice(0, k), strategy: 'HNSW', candidates: index.size };
+      if (request.exact) return { hits: this.exact(index, query, k, index.liveSlots()), strategy: 'EXACT', candidates: index.size, filterCached: false };
+      return { hits: this.hnsw(index, query, Math.min(k, index.size)).slice(0, k), strategy: 'HNSW', candidates: index.size, filterCached: false };
     }
 
     const filter = { where, params: (request.params ?? []).map((value, i) => parameterValue(value, i)) };
@@ -106,29 +110,33 @@ export class VectorSearch {
     // One statement returns the label of every passing row. From here on the
     // search runs synchronously, so no write can free or reuse a slot between
     // the label lookup and reading the hits' keys.
-    const passing = await this.store.labelPartsWhere(table, filter, this.limits.sqlTimeoutMs);
-    const slots = slotsOfParts(index, passing.high, passing.low, passing.count);
-    if (request.exact || slots.length <= this.exactRowLimit(index)) {
-      return { hits: this.exact(index, query, k, slots), strategy: 'EXACT_FILTERED', candidates: slots.length };
+    const { labels: passing, cached: filterCached } = await this.filters.labels(table, where, request.params ?? [], () =>
+      this.store.labelListWhere(table, filter, this.limits.sqlTimeoutMs),
+    );
+    if (request.exact || passing.count <= this.exactRowLimit(index)) {
+      const slots = slotsOf(index, passing);
+      return { hits: this.exact(index, query, k, slots), strategy: 'EXACT_FILTERED', candidates: slots.length, filterCached };
     }
 
     // Many rows pass: search the graph for k / selectivity neighbours and keep
-    // those whose slot passes, growing the fetch until k pass or the graph is exhausted.
-    const passes = new Uint8Array(index.keys.length);
-    for (const slot of slots) passes[slot] = 1;
-    const selectivity = slots.length / Math.max(index.size, 1);
+    // those that pass, growing the fetch until k pass or the graph is exhausted.
+    // `passing.count` may include rows without a vector, so it bounds the selectivity from above.
+    const selectivity = Math.min(1, passing.count / Math.max(index.size, 1));
     let fetch = Math.min(index.size, Math.ceil((k / selectivity) * OVERFETCH));
     let hits: SearchHit[] = [];
     for (;;) {
-      hits = this.hnsw(index, query, fetch, passes, k);
+      hits = this.hnswFiltered(index, query, fetch, passing, k);
       if (hits.length >= k || fetch >= index.size) break;
       fetch = Math.min(index.size, fetch * 4);
     }
-    if (hits.length < Math.min(k, slots.length)) {
+    if (hits.length < k) {
       // The graph missed passing rows even at full fetch, so search those rows exactly.
-      return { hits: this.exact(index, query, k, slots), strategy: 'EXACT_FILTERED', candidates: slots.length };
+      const slots = slotsOf(index, passing);
+      if (hits.length < Math.min(k, slots.length)) {
+        return { hits: this.exact(index, query, k, slots), strategy: 'EXACT_FILTERED', candidates: slots.length, filterCached };
+      }
     }
-    return { hits, strategy: 'HNSW_FILTERED', candidates: slots.length };
+    return { hits, strategy: 'HNSW_FILTERED', candidates: passing.count, filterCached };
   }
 
   /**
@@ -139,20 +147,36 @@ export class VectorSearch {
     return Math.max(1, Math.min(this.limits.exactMaxRows, Math.floor(EXACT_MAX_WORK / index.dim)));
   }
 
-  /**
-   * HNSW neighbours in distance order, at most `limit` of them, keeping only
-   * rows whose slot is marked in `passes` when it is given.
-   */
-  private hnsw(index: ColumnIndex, query: Float32Array, count: number, passes?: Uint8Array, limit = count): SearchHit[] {
+  /** HNSW neighbours in distance order, at most `count` of them. */
+  private hnsw(index: ColumnIndex, query: Float32Array, count: number): SearchHit[] {
     if (count === 0) return [];
     const matches = index.hnsw.search(query, count, 0);
-    // usearch returns labels as a BigUint64Array; its little-endian 32-bit halves are looked up without a BigInt.
-    const halves = new Int32Array(matches.keys.buffer, matches.keys.byteOffset, matches.keys.length * 2);
+    const halves = labelHalves(matches.keys);
     const hits: SearchHit[] = [];
-    for (let i = 0; i < matches.keys.length && hits.length < limit; i++) {
+    for (let i = 0; i < matches.keys.length; i++) {
       const slot = index.slotOf.getParts(halves[2 * i + 1], halves[2 * i]);
-      if (slot < 0 || (passes && passes[slot] !== 1)) continue;
-      hits.push({ key: index.keys[slot]!, distance: reportDistance(index.config.metric, matches.distances[i], true) });
+      if (slot >= 0) hits.push({ key: index.keys[slot]!, distance: reportDistance(index.config.metric, matches.distances[i], true) });
+    }
+    return hits;
+  }
+
+  /**
+   * The first `limit` of the `count` nearest HNSW neighbours whose label is
+   * in `passing`. The neighbours' labels go into a small hash table that
+   * every passing label probes. The cost still grows with the passing rows,
+   * but each probe stays in cache, unlike a lookup in the index's label table.
+   */
+  private hnswFiltered(index: ColumnIndex, query: Float32Array, count: number, passing: LabelList, limit: number): SearchHit[] {
+    if (count === 0) return [];
+    const matches = index.hnsw.search(query, count, 0);
+    const halves = labelHalves(matches.keys);
+    const found = matches.keys.length;
+    const passed = markPassing(halves, found, passing);
+    const hits: SearchHit[] = [];
+    for (let i = 0; i < found && hits.length < limit; i++) {
+      if (passed[i] !== 1) continue;
+      const slot = index.slotOf.getParts(halves[2 * i + 1], halves[2 * i]);
+      if (slot >= 0) hits.push({ key: index.keys[slot]!, distance: reportDistance(index.config.metric, matches.distances[i], true) });
     }
     return hits;
   }
@@ -169,13 +193,57 @@ export class VectorSearch {
   }
 }
 
-/** Slots of the labels given as 32-bit halves, skipping labels without a slot (rows without a vector, or deleted since). */
-function slotsOfParts(index: ColumnIndex, high: Int32Array, low: Int32Array, count: number): Int32Array {
+/** usearch's BigUint64Array of labels as little-endian 32-bit halves, read without a BigInt per label. */
+function labelHalves(keys: BigUint64Array): Int32Array {
+  return new Int32Array(keys.buffer, keys.byteOffset, keys.length * 2);
+}
+
+/** Slots of the listed labels, skipping labels without a slot (rows without a vector, or deleted since). */
+function slotsOf(index: ColumnIndex, labels: LabelList): Int32Array {
+  const { parts, count } = labels;
   const slots = new Int32Array(count);
   let n = 0;
   for (let i = 0; i < count; i++) {
-    const slot = index.slotOf.getParts(high[i], low[i]);
+    const slot = index.slotOf.getParts(parts[2 * i + 1], parts[2 * i]);
     if (slot >= 0) slots[n++] = slot;
   }
   return slots.subarray(0, n);
+}
+
+/**
+ * Marks which of `found` labels (as halves, low first) occur in `passing`:
+ * an open-addressing table of the found labels, at most half full, probed
+ * once per passing label.
+ */
+export function markPassing(halves: Int32Array, found: number, passing: LabelList): Uint8Array {
+  let size = 16;
+  while (size < found * 2) size *= 2;
+  const mask = size - 1;
+  // Entry j is 1 + the index of a found label, or 0 when empty.
+  const table = new Int32Array(size);
+  for (let i = 0; i < found; i++) {
+    let j = mix(halves[2 * i], halves[2 * i + 1]) & mask;
+    while (table[j] !== 0) j = (j + 1) & mask;
+    table[j] = i + 1;
+  }
+  const passed = new Uint8Array(found);
+  const { parts, count } = passing;
+  for (let p = 0; p < count; p++) {
+    const low = parts[2 * p];
+    const high = parts[2 * p + 1];
+    for (let j = mix(low, high) & mask; table[j] !== 0; j = (j + 1) & mask) {
+      const i = table[j] - 1;
+      if (halves[2 * i] === low && halves[2 * i + 1] === high) {
+        passed[i] = 1;
+        break;
+      }
+    }
+  }
+  return passed;
+}
+
+/** Table position of a label from both halves (labels are hashes, but a filter may list labels that differ only in high bits). */
+function mix(low: number, high: number): number {
+  const h = Math.imul(low ^ Math.imul(high, 0x9e3779b1), 0x85ebca6b);
+  return h ^ (h >>> 15);
 }
