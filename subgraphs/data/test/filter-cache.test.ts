@@ -49,6 +49,27 @@ describe('filter cache', () => {
     expect(other.hits.every((hit) => (hit.row.bucket as number) < 100)).toBe(true);
   });
 
+  it('maps a reused filter to slots', async () => {
+    const vector = data.query();
+    const runs = [];
+    for (let i = 0; i < 3; i++) runs.push(await search({ vector, where: 'bucket < $1', params: [150] }));
+    expect(runs.map((run) => run.filterCached)).toEqual([false, true, true]);
+    expect(runs[2].hits).toEqual(runs[0].hits);
+
+    // Slots that change without a write to the table (here the index alone) make the slot set stale.
+    const index = h.subgraph.vectors.get('points', 'v')!;
+    const [label] = await h.subgraph.store.labelsOfKeys(await h.subgraph.tables.requireTable('points'), [runs[0].hits[0].key]);
+    index.remove([label]);
+    const after = await search({ vector, where: 'bucket < $1', params: [150] });
+    expect(after.filterCached).toBe(true);
+    expect(after.hits.map((hit) => hit.key)).not.toContain(runs[0].hits[0].key);
+    expect(after.hits.map((hit) => hit.key)).toContain(runs[0].hits[1].key);
+    const exact = await search({ vector, where: 'bucket < $1', params: [150], exact: true });
+    expect(exact.filterCached).toBe(true);
+    expect(exact.hits.map((hit) => hit.key)).not.toContain(runs[0].hits[0].key);
+    expect(exact.hits.every((hit) => typeof hit.key === 'string')).toBe(true);
+  });
+
   it('keeps filters with other params, or params of another type, apart', async () => {
     const vector = data.query();
     await search({ vector, where: 'bucket = $1', params: [7] });

@@ -1,5 +1,6 @@
 import type { DataStore, LabelList } from '../store.js';
 import type { TableSpec } from '../tables/columns.js';
+import type { ColumnIndex } from './indexes.js';
 
 /**
  * SQL words whose value changes between statements without a write, so a
@@ -8,10 +9,23 @@ import type { TableSpec } from '../tables/columns.js';
  */
 const VOLATILE_KEYWORDS = ['current_date', 'current_time', 'current_timestamp', 'localtime', 'localtimestamp', 'current_user', 'session_user', 'user'];
 
-interface Entry {
+/** The passing rows of a cached filter as slots of one index, valid while that index's slotsVersion is unchanged. */
+export interface SlotSet {
+  slotsVersion: number;
+  slots: Int32Array;
+  /** Bit s set when slot s passes (bit s & 31 of word s >> 5). */
+  marks: Uint32Array;
+}
+
+/** One cached filter; callers hold it only for the search that received it. */
+export interface FilterEntry {
+  key: string;
   version: number;
   labels: LabelList;
   bytes: number;
+  /** Searches that used the entry, the one that read it included. */
+  uses: number;
+  slotSets: Map<ColumnIndex, SlotSet>;
 }
 
 /**
@@ -21,10 +35,10 @@ interface Entry {
  * no SQL statement.
  *
  * Invariants:
- * - an entry is tagged with the store's writeVersion read before its
- *   statement ran, and is used only while writeVersion still has that
- *   value, so any write to any table (a filter may read other tables in a
- *   subquery) makes every entry stale;
+ * - an entry is tagged with the store's writeVersion as read before its
+ *   statement ran, and is used only while writeVersion keeps that value.
+ *   Any write to any table therefore makes every entry stale, because a
+ *   filter may read other tables in a subquery;
  * - a filter that names a function DuckDB does not mark CONSISTENT (random,
  *   now, nextval, macros) or a keyword such as current_date is never cached;
  * - entries hold labels, not index slots, so a row deleted from the index
@@ -32,7 +46,7 @@ interface Entry {
  * - at most `maxBytes` of labels are kept, least recently used first out.
  */
 export class FilterCache {
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries = new Map<string, FilterEntry>();
   private bytes = 0;
   hits = 0;
   misses = 0;
@@ -65,7 +79,12 @@ export class FilterCache {
    * (as the request gave them, before binding): from the cache while no
    * write has happened since they were read, otherwise from `read`.
    */
-  async labels(table: TableSpec, where: string, params: readonly unknown[], read: () => Promise<LabelList>): Promise<{ labels: LabelList; cached: boolean }> {
+  async labels(
+    table: TableSpec,
+    where: string,
+    params: readonly unknown[],
+    read: () => Promise<LabelList>,
+  ): Promise<{ labels: LabelList; cached: boolean; entry?: FilterEntry }> {
     if (!this.cacheable(where)) return { labels: await read(), cached: false };
     // The request's JSON values determine the bound values, and JSON keeps 1 and '1' apart.
     const key = JSON.stringify([table.name, where, params]);
@@ -75,15 +94,38 @@ export class FilterCache {
       this.entries.delete(key);
       this.entries.set(key, entry);
       this.hits++;
-      return { labels: entry.labels, cached: true };
+      entry.uses++;
+      return { labels: entry.labels, cached: true, entry };
     }
     if (entry) this.remove(key, entry);
     this.misses++;
     const version = this.store.writeVersion;
     const labels = await read();
     // A write that ended while the statement ran may or may not be in its result, so that result is not kept.
-    if (version === this.store.writeVersion) this.put(key, { version, labels: trimmed(labels), bytes: 8 * labels.count });
-    return { labels, cached: false };
+    if (version !== this.store.writeVersion) return { labels, cached: false };
+    const stored: FilterEntry = { key, version, labels: trimmed(labels), bytes: 8 * labels.count, uses: 1, slotSets: new Map() };
+    return { labels, cached: false, entry: this.put(key, stored) ? stored : undefined };
+  }
+
+  /**
+   * Returns the slot set of an entry's labels in `index`. `build` makes it
+   * from the entry's second use on, because mapping every label does not pay
+   * for a filter used once, and again whenever the index's slots change.
+   */
+  slotSet(entry: FilterEntry, index: ColumnIndex, build: () => SlotSet): SlotSet | undefined {
+    const current = entry.slotSets.get(index);
+    if (current && current.slotsVersion === index.slotsVersion) return current;
+    if (entry.uses < 2) return undefined;
+    const built = build();
+    const bytes = built.slots.byteLength + built.marks.byteLength - (current ? current.slots.byteLength + current.marks.byteLength : 0);
+    entry.slotSets.set(index, built);
+    entry.bytes += bytes;
+    // An entry still in the cache counts at its new size.
+    if (this.entries.get(entry.key) === entry) {
+      this.bytes += bytes;
+      this.evict();
+    }
+    return built;
   }
 
   clear(): void {
@@ -91,17 +133,24 @@ export class FilterCache {
     this.bytes = 0;
   }
 
-  private put(key: string, entry: Entry): void {
-    if (entry.bytes > this.maxBytes / 4) return;
+  /** Stores an entry unless it takes more than a quarter of the budget; returns whether it was stored. */
+  private put(key: string, entry: FilterEntry): boolean {
+    if (entry.bytes > this.maxBytes / 4) return false;
     this.entries.set(key, entry);
     this.bytes += entry.bytes;
-    for (const [oldKey, old] of this.entries) {
+    this.evict();
+    return true;
+  }
+
+  /** Removes least recently used entries until the total fits the budget. */
+  private evict(): void {
+    for (const [key, entry] of this.entries) {
       if (this.bytes <= this.maxBytes) break;
-      this.remove(oldKey, old);
+      this.remove(key, entry);
     }
   }
 
-  private remove(key: string, entry: Entry): void {
+  private remove(key: string, entry: FilterEntry): void {
     this.entries.delete(key);
     this.bytes -= entry.bytes;
   }

@@ -53,6 +53,8 @@ export class ColumnIndex {
   private readonly free: number[] = [];
   /** Incremented whenever a slot's vector changes, so the resident copy knows it is stale. */
   private generation = 0;
+  /** Incremented whenever a label gains, changes or loses its slot, so slot sets derived from labels know they are stale. */
+  slotsVersion = 0;
   private residentGeneration = -1;
   private readonly resident: ResidentVectors;
   /** Seconds the last full build took (0 when loaded from file). */
@@ -109,6 +111,7 @@ export class ColumnIndex {
   putSlots(labels: bigint[], keys: string[], vectors: Float32Array): void {
     const dim = this.dim;
     this.generation++;
+    this.slotsVersion++;
     for (let i = 0; i < labels.length; i++) {
       let slot = this.slotOf.get(labels[i]);
       if (slot === undefined) {
@@ -141,6 +144,7 @@ export class ColumnIndex {
   remove(labels: bigint[]): void {
     const present = labels.filter((label) => this.slotOf.has(label));
     if (present.length === 0) return;
+    this.slotsVersion++;
     this.hnsw.remove(BigUint64Array.from(present));
     for (const label of present) {
       const slot = this.slotOf.get(label)!;

@@ -4,7 +4,7 @@ import { InputError } from '@scifed/schema';
 import type { DataLimits } from '../limits.js';
 import { parameterValue } from '../sql/service.js';
 import type { DataStore, LabelList, TableRecord } from '../store.js';
-import type { FilterCache } from './filter-cache.js';
+import type { FilterCache, SlotSet } from './filter-cache.js';
 import type { ColumnIndex, VectorIndexes, VectorMetricName } from './indexes.js';
 
 /**
@@ -110,11 +110,15 @@ export class VectorSearch {
     // One statement returns the label of every passing row. From here on the
     // search runs synchronously, so no write can free or reuse a slot between
     // the label lookup and reading the hits' keys.
-    const { labels: passing, cached: filterCached } = await this.filters.labels(table, where, request.params ?? [], () =>
-      this.store.labelListWhere(table, filter, this.limits.sqlTimeoutMs),
-    );
+    const {
+      labels: passing,
+      cached: filterCached,
+      entry,
+    } = await this.filters.labels(table, where, request.params ?? [], () => this.store.labelListWhere(table, filter, this.limits.sqlTimeoutMs));
+    // A filter used again keeps its labels mapped to this index's slots.
+    const slotSet = entry && this.filters.slotSet(entry, index, () => buildSlotSet(index, passing));
     if (request.exact || passing.count <= this.exactRowLimit(index)) {
-      const slots = slotsOf(index, passing);
+      const slots = slotSet?.slots ?? slotsOf(index, passing);
       return { hits: this.exact(index, query, k, slots), strategy: 'EXACT_FILTERED', candidates: slots.length, filterCached };
     }
 
@@ -125,13 +129,13 @@ export class VectorSearch {
     let fetch = Math.min(index.size, Math.ceil((k / selectivity) * OVERFETCH));
     let hits: SearchHit[] = [];
     for (;;) {
-      hits = this.hnswFiltered(index, query, fetch, passing, k);
+      hits = slotSet ? this.hnswMarked(index, query, fetch, slotSet.marks, k) : this.hnswFiltered(index, query, fetch, passing, k);
       if (hits.length >= k || fetch >= index.size) break;
       fetch = Math.min(index.size, fetch * 4);
     }
     if (hits.length < k) {
       // The graph missed passing rows even at full fetch, so search those rows exactly.
-      const slots = slotsOf(index, passing);
+      const slots = slotSet?.slots ?? slotsOf(index, passing);
       if (hits.length < Math.min(k, slots.length)) {
         return { hits: this.exact(index, query, k, slots), strategy: 'EXACT_FILTERED', candidates: slots.length, filterCached };
       }
@@ -150,7 +154,7 @@ export class VectorSearch {
   /** HNSW neighbours in distance order, at most `count` of them. */
   private hnsw(index: ColumnIndex, query: Float32Array, count: number): SearchHit[] {
     if (count === 0) return [];
-    const matches = index.hnsw.search(query, count, 0);
+    const matches = index.hnsw.search(query, count, 1);
     const halves = labelHalves(matches.keys);
     const hits: SearchHit[] = [];
     for (let i = 0; i < matches.keys.length; i++) {
@@ -168,7 +172,7 @@ export class VectorSearch {
    */
   private hnswFiltered(index: ColumnIndex, query: Float32Array, count: number, passing: LabelList, limit: number): SearchHit[] {
     if (count === 0) return [];
-    const matches = index.hnsw.search(query, count, 0);
+    const matches = index.hnsw.search(query, count, 1);
     const halves = labelHalves(matches.keys);
     const found = matches.keys.length;
     const passed = markPassing(halves, found, passing);
@@ -177,6 +181,20 @@ export class VectorSearch {
       if (passed[i] !== 1) continue;
       const slot = index.slotOf.getParts(halves[2 * i + 1], halves[2 * i]);
       if (slot >= 0) hits.push({ key: index.keys[slot]!, distance: reportDistance(index.config.metric, matches.distances[i], true) });
+    }
+    return hits;
+  }
+
+  /** Returns the first `limit` of the `count` nearest HNSW neighbours whose slot is set in the bitset `marks`. */
+  private hnswMarked(index: ColumnIndex, query: Float32Array, count: number, marks: Uint32Array, limit: number): SearchHit[] {
+    if (count === 0) return [];
+    const matches = index.hnsw.search(query, count, 1);
+    const halves = labelHalves(matches.keys);
+    const hits: SearchHit[] = [];
+    for (let i = 0; i < matches.keys.length && hits.length < limit; i++) {
+      const slot = index.slotOf.getParts(halves[2 * i + 1], halves[2 * i]);
+      if (slot < 0 || (marks[slot >>> 5] & (1 << (slot & 31))) === 0) continue;
+      hits.push({ key: index.keys[slot]!, distance: reportDistance(index.config.metric, matches.distances[i], true) });
     }
     return hits;
   }
@@ -208,6 +226,14 @@ function slotsOf(index: ColumnIndex, labels: LabelList): Int32Array {
     if (slot >= 0) slots[n++] = slot;
   }
   return slots.subarray(0, n);
+}
+
+/** Maps a filter's labels to the index's slots, as a list and as a bitset over every slot. */
+function buildSlotSet(index: ColumnIndex, labels: LabelList): SlotSet {
+  const slots = slotsOf(index, labels);
+  const marks = new Uint32Array(Math.ceil(index.keys.length / 32));
+  for (const slot of slots) marks[slot >>> 5] |= 1 << (slot & 31);
+  return { slotsVersion: index.slotsVersion, slots, marks };
 }
 
 /**
