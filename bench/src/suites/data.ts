@@ -102,33 +102,52 @@ async function runSize(n: number, dim: number, queryCount: number): Promise<Benc
         truth.push(new Set(result.map((row) => String(row.id))));
       }
 
-      let searchSeconds = 0;
-      let found = 0;
-      let expected = 0;
-      const strategies = new Set<string>();
-      for (let q = 0; q < queries.length; q++) {
-        const started = performance.now();
-        const outcome = await subgraph.search.search(table, { table: 'items', column: 'v', vector: queries[q], k: K, where: filter.where, params: filter.params });
-        await subgraph.store.rowsByKeys(table, outcome.hits.map((hit) => hit.key), ['id', 'category', 'score']);
-        searchSeconds += (performance.now() - started) / 1000;
-        strategies.add(outcome.strategy);
-        found += outcome.hits.filter((hit) => truth[q].has(hit.key)).length;
-        expected += truth[q].size;
-      }
-      const searchQps = queries.length / searchSeconds;
+      // vectorSearch as the resolver runs it: the search, then the hit rows. The first run clears
+      // the filter cache before every query, so each filter runs as SQL. The second keeps the
+      // cache, so the first query reads the filter and the others reuse its rows.
+      const timed = async (cached: boolean) => {
+        subgraph.search.filters.clear();
+        let seconds = 0;
+        let found = 0;
+        let expected = 0;
+        const strategies = new Set<string>();
+        for (let q = 0; q < queries.length; q++) {
+          if (!cached) subgraph.search.filters.clear();
+          const started = performance.now();
+          const outcome = await subgraph.search.search(table, { table: 'items', column: 'v', vector: queries[q], k: K, where: filter.where, params: filter.params });
+          await subgraph.store.rowsByKeys(table, outcome.hits.map((hit) => hit.key), ['id', 'category', 'score']);
+          seconds += (performance.now() - started) / 1000;
+          strategies.add(outcome.strategy);
+          found += outcome.hits.filter((hit) => truth[q].has(hit.key)).length;
+          expected += truth[q].size;
+        }
+        return { qps: queries.length / seconds, recall: found / expected, strategies };
+      };
+      const uncached = await timed(false);
+      const cached = await timed(true);
       const duckQps = queries.length / duckSeconds;
-      rows.push([filter.selectivity, [...strategies].join(', '), searchQps, found / expected, duckQps, searchQps / duckQps]);
+      rows.push([
+        filter.selectivity,
+        [...new Set([...uncached.strategies, ...cached.strategies])].join(', '),
+        Math.min(uncached.recall, cached.recall),
+        duckQps,
+        uncached.qps,
+        uncached.qps / duckQps,
+        cached.qps,
+        cached.qps / duckQps,
+      ]);
     }
 
     return {
       title: `Filtered top-${K} cosine vectorSearch, ${n.toLocaleString('en-US')} × ${dim}`,
-      columns: ['rows passing', 'strategy', 'vectorSearch queries/s', 'recall@10', 'DuckDB brute force queries/s', 'speed-up'],
+      columns: ['rows passing', 'strategy', 'recall@10', 'DuckDB brute force q/s', 'vectorSearch q/s, filter read each time', 'speed-up', 'vectorSearch q/s, filter cached', 'speed-up'],
       rows,
       notes: [
         `Index: usearch HNSW, connectivity 16, expansion add 128 / search 64, f32. Build ${index.buildSeconds.toFixed(1)} s (${(n / index.buildSeconds).toFixed(0)} vectors/s); resident memory grew by ${(rssGrowth / 2 ** 20).toFixed(0)} MiB during the build (graph plus the float32 copy kept for exact search).`,
         `Loading ${n.toLocaleString('en-US')} rows through insertRows (10,000-row batches, data chunks) took ${loadSeconds.toFixed(1)} s.`,
-        `${queries.length} queries per selectivity, one at a time; vectorSearch time includes the filter queries and reading the hit rows, as the resolver does.`,
-        'Recall@10 is measured against the DuckDB brute-force result of the same query.',
+        `${queries.length} queries per selectivity, one at a time; vectorSearch time includes the filter statement and reading the hit rows, as the resolver does.`,
+        'Filter read each time: the filter cache is cleared before every query, so each search runs its filter as SQL. Filter cached: the same filter with a new query vector each time, as a user interface that keeps a filter while the query changes; the first query reads the filter and the rest reuse its rows until a write.',
+        'Recall@10 (the lower of the two runs) is measured against the DuckDB brute-force result of the same query.',
         `Exact plans run when at most SCIFED_DATA_EXACT_MAX_ROWS (default 20,000) rows pass the filter.`,
       ],
     };
