@@ -707,9 +707,9 @@ export class DataStore {
   }
 
   /**
-   * Lower-case names of the functions and macros that DuckDB does not mark
-   * CONSISTENT (same result for the same arguments), such as random, now
-   * and nextval, and macros, whose stability it does not record.
+   * Lower-case names of the functions that DuckDB does not mark CONSISTENT
+   * (same result for the same arguments), such as random, now and nextval,
+   * plus table functions and macros, whose stability it does not record.
    */
   async unstableFunctionNames(): Promise<string[]> {
     const rows = await this.db.query<{ name: string }>(

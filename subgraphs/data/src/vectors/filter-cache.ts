@@ -40,7 +40,8 @@ export interface FilterEntry {
  *   Any write to any table therefore makes every entry stale, because a
  *   filter may read other tables in a subquery;
  * - a filter that names a function DuckDB does not mark CONSISTENT (random,
- *   now, nextval, macros) or a keyword such as current_date is never cached;
+ *   now, nextval, table functions, macros) or a keyword such as current_date
+ *   is never cached;
  * - entries hold labels, not index slots, so a row deleted from the index
  *   is skipped by the slot lookup even if an entry still listed it;
  * - at most `maxBytes` of labels are kept, least recently used first out.
