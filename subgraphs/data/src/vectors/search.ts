@@ -110,6 +110,9 @@ export class VectorSearch {
     // One statement returns the label of every passing row. From here on the
     // search runs synchronously, so no write can free or reuse a slot between
     // the label lookup and reading the hits' keys.
+    // NOTE: that statement dominates a filter seen for the first time: about
+    // 3 to 4 ms for 30,000 passing rows of 300,000 on 2 cores, against under
+    // 1 ms for the rest of the search once the filter is cached.
     const {
       labels: passing,
       cached: filterCached,
