@@ -137,10 +137,19 @@ export interface VectorIndexRecord {
   createdAt: Date;
 }
 
+/**
+ * Write-ahead log size at which DuckDB checkpoints at commit (its default is
+ * 16 MiB). Rows not yet checkpointed stay in uncompressed in-memory
+ * segments: after importing 300,000 rows of FLOAT[128] in 10,000-row
+ * batches, the filter and hit-row statements of a search ran 15 to 25 %
+ * slower with the default than with this value.
+ */
+const CHECKPOINT_THRESHOLD = '4MiB';
+
 /** Most keys rowsByKeys writes into its statement as constants. */
 const LITERAL_KEYS_MAX = 256;
 
-/** A SQL string literal: single quotes doubled. */
+/** Quotes a SQL string literal, doubling single quotes. */
 function stringLiteral(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;
 }
@@ -239,6 +248,7 @@ export class DataStore {
     // The whole instance loses file, network and extension access, and its
     // settings are frozen, so no statement (ours or a user's) can read or
     // write outside the database file or undo this.
+    await db.query(`SET GLOBAL checkpoint_threshold = '${CHECKPOINT_THRESHOLD}'`);
     await db.query('SET GLOBAL enable_external_access = false');
     await db.query('SET GLOBAL lock_configuration = true');
     return new DataStore(db);
