@@ -54,8 +54,9 @@ export interface ReadOnlyResult {
 function userError(error: Error, argument = 'query'): never {
   // DuckDB appends the statement with a caret under the error position. For a
   // filter that statement is our wrapper, so only the message itself is kept.
-  const message = argument === 'query' ? error.message : error.message.split('\n\nLINE ')[0];
-  throw new InputError(`${argument} failed: ${message}`);
+  if (argument === 'query') throw new InputError(`${argument} failed: ${error.message}`);
+  const message = error.message.split('\n\nLINE ')[0].replace(/^Failed to extract statements: /, '');
+  throw new InputError(`${argument} failed: ${message} (a filter is one SQL boolean condition over the table's columns, such as category = $1)`);
 }
 
 // Statements must start like a query. DuckDB rewrites PRAGMA and SHOW into
@@ -473,6 +474,8 @@ export class DataStore {
       onChunk?: (chunk: DuckDBDataChunk, rows: number) => void;
       /** The argument named in errors: `query` for sql, `where` for filters. */
       argument?: string;
+      /** Checks and prepares the statement without running it; the result has its column types and no rows. */
+      prepareOnly?: boolean;
     },
   ): Promise<ReadOnlyResult> {
     const argument = options.argument ?? 'query';
@@ -509,6 +512,10 @@ export class DataStore {
         throw new InputError(`query has ${prepared.parameterCount} parameters ($1, $2, ...), but params has ${params.length} values.`);
       }
       if (params.length > 0) prepared.bind(params);
+      if (options.prepareOnly) {
+        const columns = Array.from({ length: prepared.columnCount }, (_, i) => i);
+        return { names: columns.map((i) => prepared.columnName(i)), types: columns.map((i) => prepared.columnType(i)), rows: [], truncated: false };
+      }
 
       // A caller that reads chunks itself wants every row in compact columns, so the result is
       // materialized in one call instead of fetched chunk by chunk (one round trip each).
@@ -714,6 +721,17 @@ export class DataStore {
       },
     );
     return { parts, count };
+  }
+
+  /** Type of a filter's value over a table, from preparing (not running) `SELECT (filter)` in the sandbox. */
+  async filterType(table: TableSpec, filter: { where: string; params: DuckDBValue[] }, timeoutMs: number): Promise<DuckDBType> {
+    const result = await this.runReadOnly(`SELECT (${filter.where}) AS passes FROM main.${quoteIdentifier(table.name)}`, filter.params, {
+      maxRows: 0,
+      timeoutMs,
+      argument: 'where',
+      prepareOnly: true,
+    });
+    return result.types[0];
   }
 
   /**

@@ -124,9 +124,9 @@ describe('filter cache', () => {
     expect(after.hits[0].key).toBe('900004');
   });
 
-  it('never caches volatile or table functions', async () => {
+  it('never caches volatile functions or samples', async () => {
     const vector = data.query();
-    for (const where of ['bucket < 100 AND random() < 2', 'bucket < 100 OR now() IS NULL', 'bucket < 100 AND current_date IS NOT NULL', "bucket < 100 AND nextval('s') > 0", 'id IN (SELECT estimated_size FROM duckdb_tables())']) {
+    for (const where of ['bucket < 100 AND random() < 2', 'bucket < 100 OR now() IS NULL', 'bucket < 100 AND current_date IS NOT NULL', "bucket < 100 AND nextval('s') > 0", 'id IN (SELECT estimated_size FROM duckdb_tables())', 'id IN (SELECT id FROM points USING SAMPLE 5 ROWS)', 'id IN (SELECT id FROM points TABLESAMPLE 50%)']) {
       expect(h.subgraph.search.filters.cacheable(where), where).toBe(false);
     }
     for (let i = 0; i < 2; i++) expect((await search({ vector, where: 'bucket < 100 AND random() < 2' })).filterCached).toBe(false);

@@ -213,7 +213,14 @@ describe('vectorSearch errors', () => {
     ['non-vector column', { column: 'bucket', vector: data.rows[0].v, k: 1 }, 'vector search needs a VECTOR column'],
     ['k out of range', { vector: data.rows[0].v, k: 0 }, 'k must be an integer from 1 to'],
     ['file-reading filter', { vector: data.rows[0].v, k: 1, where: "id IN (SELECT 1 FROM read_csv('/etc/passwd'))" }, 'file system operations are disabled'],
-    ['writing filter', { vector: data.rows[0].v, k: 1, where: '1 = 1); DELETE FROM points; SELECT (1' }, 'where must be exactly one statement'],
+    ['writing filter', { vector: data.rows[0].v, k: 1, where: '1 = 1); DELETE FROM points; SELECT (1' }, 'contains a ")" without its "("'],
+    ['filter with a LIMIT after it', { vector: data.rows[0].v, k: 1, where: 'true) LIMIT 3 --' }, 'contains a ")" without its "("'],
+    ['filter with a comment', { vector: data.rows[0].v, k: 1, where: 'bucket < 10 -- small ones' }, 'contains a comment (--)'],
+    ['filter with a second statement', { vector: data.rows[0].v, k: 1, where: 'bucket < 10; SELECT 1' }, 'remove the ";"'],
+    ['numeric filter', { vector: data.rows[0].v, k: 1, where: 'bucket' }, 'where "bucket" has type INTEGER, not BOOLEAN'],
+    ['text filter', { vector: data.rows[0].v, k: 1, where: "'yes'" }, 'not BOOLEAN'],
+    ['component beyond ±1e15', { vector: data.rows[0].v.map((x, i) => (i === 2 ? 1e20 : x)), k: 1 }, 'vector component 2 is 100000000000000000000'],
+    ['zero cosine query', { vector: data.rows[0].v.map(() => 0), k: 1 }, 'vector is all zeros'],
     ['path-revealing filter', { vector: data.rows[0].v, k: 1, where: 'id IN (SELECT 1 FROM duckdb_databases())' }, 'where calls duckdb_databases()'],
   ];
   for (const [name, input, message] of bad) {
@@ -223,6 +230,21 @@ describe('vectorSearch errors', () => {
       expect(errors?.[0].message).toContain(message);
     });
   }
+
+  it('rejects a vector component beyond ±1e15 at insert and stores nothing', async () => {
+    const before = (await h.subgraph.tables.requireTable('points')).rowCount;
+    const v = data.rows[0].v.map((x, i) => (i === 5 ? 1e39 : x));
+    await expect(h.subgraph.tables.insertRows('points', [{ id: 800_001, bucket: 1, v }])).rejects.toThrow(/component 5 is 1e\+39; every component must be a finite number within ±1e15/);
+    expect((await h.subgraph.tables.requireTable('points')).rowCount).toBe(before);
+  });
+
+  it('accepts quotes, strings and dollar quotes that hold ;, -- and parentheses', async () => {
+    const where = `bucket < 100 AND 'a;b--c)' <> E'it\\'s (' AND "bucket" >= 0 AND $$x)y$$ <> ''`;
+    const { data: result, errors } = await search({ vector: data.rows[0].v, k: 3, where });
+    expect(errors).toBeUndefined();
+    expect(result.vectorSearch.hits).toHaveLength(3);
+    expect(result.vectorSearch.hits.every((hit: any) => hit.row.bucket < 100)).toBe(true);
+  });
 
   it('reports a bad filter without the wrapping statement', async () => {
     const { errors } = await search({ vector: data.rows[0].v, k: 1, where: 'no_such_column > 1' });

@@ -1,7 +1,7 @@
 import { arrayValue, timestampValue, type DuckDBValue } from '@duckdb/node-api';
 import { InputError } from '@scifed/schema';
 
-import type { ColumnSpec } from './columns.js';
+import { badVectorComponent, type ColumnSpec } from './columns.js';
 
 /** Where a value came from, for error messages: "line 4" of a CSV, "row 2" of a batch. */
 export type Position = string;
@@ -101,8 +101,9 @@ function parseVector(raw: unknown, column: ColumnSpec, position: Position): numb
   if (!Array.isArray(items) && ArrayBuffer.isView(items)) items = Array.from(items as Float32Array);
   if (!Array.isArray(items)) throw invalid(position, column, raw);
   if (items.length !== column.dimension) throw invalid(position, column, raw, `it has ${items.length} components`);
-  for (const item of items) {
-    if (typeof item !== 'number' || !Number.isFinite(item)) throw invalid(position, column, raw, 'every component must be a finite number');
+  const bad = badVectorComponent(items);
+  if (bad >= 0) {
+    throw invalid(position, column, raw, `component ${bad} is ${String(items[bad])}; every component must be a finite number within ±1e15, so scale the vector down`);
   }
   return items as number[];
 }

@@ -11,6 +11,23 @@ export type ColumnType = (typeof COLUMN_TYPES)[number];
 /** Column types that can serve as a primary key. */
 export const KEY_TYPES: readonly ColumnType[] = ['INTEGER', 'BIGINT', 'VARCHAR'];
 
+/**
+ * Largest magnitude of a vector component, stored or queried. Distances are
+ * summed in float32 (largest finite value about 3.4e38), and 4,096
+ * components of 1e15 square to 4.1e33, so sums of squares and dot products
+ * stay finite at any dimension up to 10^8.
+ */
+export const MAX_VECTOR_COMPONENT = 1e15;
+
+/** Index of the first component that is not a finite number within ±MAX_VECTOR_COMPONENT, or −1. */
+export function badVectorComponent(vector: ArrayLike<unknown>): number {
+  for (let i = 0; i < vector.length; i++) {
+    const x = vector[i];
+    if (typeof x !== 'number' || !(Math.abs(x) <= MAX_VECTOR_COMPONENT)) return i;
+  }
+  return -1;
+}
+
 export interface ColumnSpec {
   name: string;
   type: ColumnType;

@@ -4,10 +4,11 @@ import type { ColumnIndex } from './indexes.js';
 
 /**
  * SQL words whose value changes between statements without a write, so a
- * filter that uses one is never cached: DuckDB's special keywords that need
- * no parentheses. Function names come from duckdb_functions() at start-up.
+ * filter that uses one is never cached: row sampling (USING SAMPLE,
+ * TABLESAMPLE) and DuckDB's special keywords that need no parentheses.
+ * Function names come from duckdb_functions() at start-up.
  */
-const VOLATILE_KEYWORDS = ['current_date', 'current_time', 'current_timestamp', 'localtime', 'localtimestamp', 'current_user', 'session_user', 'user'];
+const VOLATILE_KEYWORDS = ['sample', 'tablesample', 'current_date', 'current_time', 'current_timestamp', 'localtime', 'localtimestamp', 'current_user', 'session_user', 'user'];
 
 /** The passing rows of a cached filter as slots of one index, valid while that index's slotsVersion is unchanged. */
 export interface SlotSet {

@@ -1,9 +1,12 @@
+import { DuckDBTypeId, type DuckDBValue } from '@duckdb/node-api';
 import type { VectorMetric } from '@scifed/compute';
 import { InputError } from '@scifed/schema';
 
 import type { DataLimits } from '../limits.js';
+import { checkFilterShape } from '../sql/filter.js';
 import { parameterValue } from '../sql/service.js';
 import type { DataStore, LabelList, TableRecord } from '../store.js';
+import { badVectorComponent } from '../tables/columns.js';
 import type { FilterCache, SlotSet } from './filter-cache.js';
 import type { ColumnIndex, VectorIndexes, VectorMetricName } from './indexes.js';
 
@@ -73,7 +76,13 @@ const EXACT_MAX_WORK = 2 ** 21;
 /** Over-fetch factor of the first filtered HNSW search, above k divided by the filter's selectivity. */
 const OVERFETCH = 2;
 
+/** Filters remembered as checked boolean conditions; the set is emptied when it reaches this size. */
+const CHECKED_FILTERS_MAX = 1024;
+
 export class VectorSearch {
+  /** Table name, creation time and filter text of filters already typed as BOOLEAN. */
+  private readonly checkedFilters = new Set<string>();
+
   constructor(
     private readonly store: DataStore,
     private readonly indexes: VectorIndexes,
@@ -89,8 +98,13 @@ export class VectorSearch {
     if (request.vector.length !== index.dim) {
       throw new InputError(`vector has ${request.vector.length} components, but column ${JSON.stringify(index.column.name)} holds vectors of dimension ${index.dim}.`);
     }
-    const bad = request.vector.findIndex((x) => !Number.isFinite(x));
-    if (bad >= 0) throw new InputError(`vector component ${bad} is ${request.vector[bad]}; every component must be a finite number.`);
+    const bad = badVectorComponent(request.vector);
+    if (bad >= 0) {
+      throw new InputError(`vector component ${bad} is ${request.vector[bad]}; every component must be a finite number within ±1e15, so scale the vector down.`);
+    }
+    if (index.config.metric === 'COSINE' && request.vector.every((x) => x === 0)) {
+      throw new InputError('vector is all zeros, which has no direction, so its cosine distance to every row is undefined; send a nonzero vector.');
+    }
     return Float32Array.from(request.vector);
   }
 
@@ -106,6 +120,7 @@ export class VectorSearch {
     }
 
     const filter = { where, params: (request.params ?? []).map((value, i) => parameterValue(value, i)) };
+    await this.checkFilter(table, filter);
 
     // One statement returns the label of every passing row. From here on the
     // search runs synchronously, so no write can free or reuse a slot between
@@ -144,6 +159,24 @@ export class VectorSearch {
       }
     }
     return { hits, strategy: 'HNSW_FILTERED', candidates: passing.count, filterCached };
+  }
+
+  /**
+   * Rejects a filter that is not one boolean condition: see
+   * checkFilterShape, then DuckDB's type of the expression, which must be
+   * BOOLEAN (DuckDB itself would cast a number or a string in WHERE). The
+   * type is looked up once per table (as created) and filter text.
+   */
+  async checkFilter(table: TableRecord, filter: { where: string; params: DuckDBValue[] }): Promise<void> {
+    checkFilterShape(filter.where);
+    const key = JSON.stringify([table.name, table.createdAt.getTime(), filter.where]);
+    if (this.checkedFilters.has(key)) return;
+    const type = await this.store.filterType(table, filter, this.limits.sqlTimeoutMs);
+    if (type.typeId !== DuckDBTypeId.BOOLEAN) {
+      throw new InputError(`where ${JSON.stringify(filter.where)} has type ${type.toString()}, not BOOLEAN; write a condition such as score > 0.5 or category = $1.`);
+    }
+    if (this.checkedFilters.size >= CHECKED_FILTERS_MAX) this.checkedFilters.clear();
+    this.checkedFilters.add(key);
   }
 
   /**
