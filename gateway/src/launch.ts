@@ -75,8 +75,12 @@ async function main(): Promise<void> {
   }
 
   const gateway = await startGateway({ host, port, subgraphUrls: urls });
+  // on, not once, so that a second signal while stopping is ignored instead of killing the launcher.
+  let signalled = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, async () => {
+    process.on(signal, async () => {
+      if (signalled) return;
+      signalled = true;
       await stopAll(signal);
       await gateway.stop();
       process.exit(0);

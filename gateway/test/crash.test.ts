@@ -230,3 +230,28 @@ describe('crash during import', () => {
     });
   }
 });
+
+describe('stopping on signals', () => {
+  // A signal sent to the process group of `npm start` reaches each subgraph
+  // directly and again from the launcher; the second must not cut the first
+  // shutdown short.
+  test('data: repeated SIGTERM still exits cleanly', { timeout: 90_000 }, async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'scifed-signal-'));
+    dataDirs.push(dataDir);
+    const running = await startSubgraph('data', dataDir, await freePort());
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      running.child.once('exit', (code, signal) => resolve({ code, signal })),
+    );
+    // Signals of one kind do not queue, so SIGTERM is repeated every 5 ms (at most 400 times)
+    // until the process exits; some of them arrive while it is stopping.
+    let done = false;
+    void exited.then(() => (done = true));
+    for (let i = 0; i < 400 && !done; i++) {
+      running.child.kill('SIGTERM');
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const { code, signal } = await exited;
+    expect(signal).toBeNull();
+    expect(code).toBe(0);
+  });
+});

@@ -173,10 +173,18 @@ export function dataFilesOf(name: string, dir: string): () => string[] {
   };
 }
 
-/** Stops a standalone subgraph on SIGINT/SIGTERM: server first, then the store and the GPU device. */
+/**
+ * Stops a standalone subgraph on SIGINT/SIGTERM: server first, then the store
+ * and the GPU device. Signals that arrive while it stops are ignored: a
+ * process group signal reaches a subgraph both directly and from the
+ * launcher, and the second one must not kill it halfway.
+ */
 export function stopOnSignals(name: string, stops: (() => Promise<void>)[]): void {
+  let stopping = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, async () => {
+    process.on(signal, async () => {
+      if (stopping) return;
+      stopping = true;
       logger.info({ subgraph: name, signal }, 'stopping subgraph');
       for (const stop of stops) await stop();
       await releaseGpu();
