@@ -149,7 +149,7 @@ export function lowOf(label: bigint): number {
 }
 
 /** Table position of a label: both halves mixed by multiply-xorshift, since labels that differ only in their high bits must spread too. */
-function bucket(high: number, low: number): number {
+export function bucket(high: number, low: number): number {
   let h = Math.imul(low ^ Math.imul(high, 0x9e3779b1), 0x85ebca6b);
   h ^= h >>> 15;
   return Math.imul(h, 0xc2b2ae35) ^ (h >>> 13);

@@ -9,6 +9,7 @@ import type { DataStore, LabelList, TableRecord } from '../store.js';
 import { badVectorComponent } from '../tables/columns.js';
 import type { FilterCache, SlotSet } from './filter-cache.js';
 import type { ColumnIndex, VectorIndexes, VectorMetricName } from './indexes.js';
+import { bucket } from './label-slots.js';
 
 /**
  * How a search ran:
@@ -116,7 +117,8 @@ export class VectorSearch {
 
     if (!where) {
       if (request.exact) return { hits: this.exact(index, query, k, index.liveSlots()), strategy: 'EXACT', candidates: index.size, filterCached: false };
-      return { hits: this.hnsw(index, query, Math.min(k, index.size)).slice(0, k), strategy: 'HNSW', candidates: index.size, filterCached: false };
+      const near = this.neighbours(index, query, Math.min(k, index.size));
+      return { hits: this.hits(index, near, k), strategy: 'HNSW', candidates: index.size, filterCached: false };
     }
 
     const filter = { where, params: (request.params ?? []).map((value, i) => parameterValue(value, i)) };
@@ -147,7 +149,9 @@ export class VectorSearch {
     let fetch = Math.min(index.size, Math.ceil((k / selectivity) * OVERFETCH));
     let hits: SearchHit[] = [];
     for (;;) {
-      hits = slotSet ? this.hnswMarked(index, query, fetch, slotSet.marks, k) : this.hnswFiltered(index, query, fetch, passing, k);
+      const near = this.neighbours(index, query, fetch);
+      const accepts = slotSet ? markedIn(slotSet.marks) : probedIn(markPassing(near.halves, near.found, passing));
+      hits = this.hits(index, near, k, accepts);
       if (hits.length >= k || fetch >= index.size) break;
       fetch = Math.min(index.size, fetch * 4);
     }
@@ -187,50 +191,20 @@ export class VectorSearch {
     return Math.max(1, Math.min(this.limits.exactMaxRows, Math.floor(EXACT_MAX_WORK / index.dim)));
   }
 
-  /** HNSW neighbours in distance order, at most `count` of them. */
-  private hnsw(index: ColumnIndex, query: Float32Array, count: number): SearchHit[] {
-    if (count === 0) return [];
+  /** Searches the HNSW graph for the `count` nearest neighbours, with labels as 32-bit halves. */
+  private neighbours(index: ColumnIndex, query: Float32Array, count: number): Neighbours {
+    if (count === 0) return { halves: new Int32Array(0), distances: new Float32Array(0), found: 0 };
     const matches = index.hnsw.search(query, count, 1);
-    const halves = labelHalves(matches.keys);
-    const hits: SearchHit[] = [];
-    for (let i = 0; i < matches.keys.length; i++) {
-      const slot = index.slotOf.getParts(halves[2 * i + 1], halves[2 * i]);
-      if (slot >= 0) hits.push({ key: index.keys[slot]!, distance: reportDistance(index.config.metric, matches.distances[i], true) });
-    }
-    return hits;
+    return { halves: labelHalves(matches.keys), distances: matches.distances, found: matches.keys.length };
   }
 
-  /**
-   * The first `limit` of the `count` nearest HNSW neighbours whose label is
-   * in `passing`. The neighbours' labels go into a small hash table that
-   * every passing label probes. The cost still grows with the passing rows,
-   * but each probe stays in cache, unlike a lookup in the index's label table.
-   */
-  private hnswFiltered(index: ColumnIndex, query: Float32Array, count: number, passing: LabelList, limit: number): SearchHit[] {
-    if (count === 0) return [];
-    const matches = index.hnsw.search(query, count, 1);
-    const halves = labelHalves(matches.keys);
-    const found = matches.keys.length;
-    const passed = markPassing(halves, found, passing);
+  /** Returns the first `limit` neighbours that have a slot and that `accepts` takes (by position and slot), in distance order. */
+  private hits(index: ColumnIndex, near: Neighbours, limit: number, accepts?: (position: number, slot: number) => boolean): SearchHit[] {
     const hits: SearchHit[] = [];
-    for (let i = 0; i < found && hits.length < limit; i++) {
-      if (passed[i] !== 1) continue;
-      const slot = index.slotOf.getParts(halves[2 * i + 1], halves[2 * i]);
-      if (slot >= 0) hits.push({ key: index.keys[slot]!, distance: reportDistance(index.config.metric, matches.distances[i], true) });
-    }
-    return hits;
-  }
-
-  /** Returns the first `limit` of the `count` nearest HNSW neighbours whose slot is set in the bitset `marks`. */
-  private hnswMarked(index: ColumnIndex, query: Float32Array, count: number, marks: Uint32Array, limit: number): SearchHit[] {
-    if (count === 0) return [];
-    const matches = index.hnsw.search(query, count, 1);
-    const halves = labelHalves(matches.keys);
-    const hits: SearchHit[] = [];
-    for (let i = 0; i < matches.keys.length && hits.length < limit; i++) {
-      const slot = index.slotOf.getParts(halves[2 * i + 1], halves[2 * i]);
-      if (slot < 0 || (marks[slot >>> 5] & (1 << (slot & 31))) === 0) continue;
-      hits.push({ key: index.keys[slot]!, distance: reportDistance(index.config.metric, matches.distances[i], true) });
+    for (let i = 0; i < near.found && hits.length < limit; i++) {
+      const slot = index.slotOf.getParts(near.halves[2 * i + 1], near.halves[2 * i]);
+      if (slot < 0 || (accepts && !accepts(i, slot))) continue;
+      hits.push({ key: index.keys[slot]!, distance: reportDistance(index.config.metric, near.distances[i], true) });
     }
     return hits;
   }
@@ -264,6 +238,28 @@ function slotsOf(index: ColumnIndex, labels: LabelList): Int32Array {
   return slots.subarray(0, n);
 }
 
+/** HNSW neighbours in distance order: labels as little-endian 32-bit halves, and raw usearch distances. */
+interface Neighbours {
+  halves: Int32Array;
+  distances: Float32Array;
+  found: number;
+}
+
+/** Accepts a neighbour whose slot is set in the bitset `marks`. */
+function markedIn(marks: Uint32Array): (position: number, slot: number) => boolean {
+  return (_, slot) => (marks[slot >>> 5] & (1 << (slot & 31))) !== 0;
+}
+
+/**
+ * Accepts a neighbour that markPassing marked. The neighbours' labels go into
+ * a small hash table that every passing label probes, so the cost grows with
+ * the passing rows but each probe stays in cache, unlike a lookup in the
+ * index's label table.
+ */
+function probedIn(passed: Uint8Array): (position: number, slot: number) => boolean {
+  return (position) => passed[position] === 1;
+}
+
 /** Maps a filter's labels to the index's slots, as a list and as a bitset over every slot. */
 function buildSlotSet(index: ColumnIndex, labels: LabelList): SlotSet {
   const slots = slotsOf(index, labels);
@@ -284,7 +280,7 @@ export function markPassing(halves: Int32Array, found: number, passing: LabelLis
   // Entry j is 1 + the index of a found label, or 0 when empty.
   const table = new Int32Array(size);
   for (let i = 0; i < found; i++) {
-    let j = mix(halves[2 * i], halves[2 * i + 1]) & mask;
+    let j = bucket(halves[2 * i + 1], halves[2 * i]) & mask;
     while (table[j] !== 0) j = (j + 1) & mask;
     table[j] = i + 1;
   }
@@ -293,7 +289,7 @@ export function markPassing(halves: Int32Array, found: number, passing: LabelLis
   for (let p = 0; p < count; p++) {
     const low = parts[2 * p];
     const high = parts[2 * p + 1];
-    for (let j = mix(low, high) & mask; table[j] !== 0; j = (j + 1) & mask) {
+    for (let j = bucket(high, low) & mask; table[j] !== 0; j = (j + 1) & mask) {
       const i = table[j] - 1;
       if (halves[2 * i] === low && halves[2 * i + 1] === high) {
         passed[i] = 1;
@@ -302,10 +298,4 @@ export function markPassing(halves: Int32Array, found: number, passing: LabelLis
     }
   }
   return passed;
-}
-
-/** Table position of a label from both halves (labels are hashes, but a filter may list labels that differ only in high bits). */
-function mix(low: number, high: number): number {
-  const h = Math.imul(low ^ Math.imul(high, 0x9e3779b1), 0x85ebca6b);
-  return h ^ (h >>> 15);
 }
