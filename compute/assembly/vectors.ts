@@ -139,6 +139,7 @@ function dotOne(b: usize, q: usize, dim: i32, withSquares: bool): void {
   const o = q - b;
   const end8 = b + (<usize>(dim & ~7) << 2);
   const end4 = b + (<usize>(dim & ~3) << 2);
+
   let p = b;
   for (; p < end8; p += 32) {
     const x0 = v128.load(p);
@@ -155,6 +156,7 @@ function dotOne(b: usize, q: usize, dim: i32, withSquares: bool): void {
     a0 = f32x4.add(a0, f32x4.mul(x0, v128.load(p + o)));
     if (withSquares) sq0 = f32x4.add(sq0, f32x4.mul(x0, x0));
   }
+
   let s = lanes(f32x4.add(a0, a1));
   let ss = lanes(f32x4.add(sq0, sq1));
   for (let i = dim & ~3; i < dim; i++) {

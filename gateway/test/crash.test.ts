@@ -233,7 +233,7 @@ describe('crash during import', () => {
 
 describe('stopping on signals', () => {
   // A signal sent to the process group of `npm start` reaches each subgraph
-  // directly and again from the launcher; the second must not cut the first
+  // directly and again from the launcher. The second must not cut the first
   // shutdown short.
   test('data: repeated SIGTERM still exits cleanly', { timeout: 90_000 }, async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'scifed-signal-'));
@@ -243,7 +243,7 @@ describe('stopping on signals', () => {
       running.child.once('exit', (code, signal) => resolve({ code, signal })),
     );
     // Signals of one kind do not queue, so SIGTERM is repeated every 5 ms (at most 400 times)
-    // until the process exits; some of them arrive while it is stopping.
+    // until the process exits. Some of them arrive while it is stopping.
     let done = false;
     void exited.then(() => (done = true));
     for (let i = 0; i < 400 && !done; i++) {

@@ -838,9 +838,9 @@ export async function readParquetRows(file: string): Promise<Record<string, unkn
 }
 
 /**
- * The BIGINT items of a result vector as the typed array @duckdb/node-api
- * keeps over the chunk's memory, or undefined when that internal field is
- * missing, so callers fall back to getItem.
+ * Returns the BIGINT items of a result vector as the typed array that
+ * @duckdb/node-api keeps over the chunk's memory. Returns undefined when that
+ * internal field is missing, so callers fall back to getItem.
  * NOTE: `items` is private in @duckdb/node-api 1.5; reading it skips one
  * call per value, which is most of the time of reading 30,000 labels.
  */

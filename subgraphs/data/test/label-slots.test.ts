@@ -66,9 +66,10 @@ describe('LabelSlots', () => {
 });
 
 describe('markPassing', () => {
-  it('marks exactly the found labels that are in the passing list, including labels that differ only in their high half', () => {
+  it('marks exactly the passing labels', () => {
     const labels: bigint[] = [];
     for (let i = 0; i < 500; i++) labels.push((BigInt(i % 7) << 32n) | BigInt(i * 2654435761 % 4294967296));
+    // These differ from each other only in their high half.
     for (let i = 0; i < 20; i++) labels.push(BigInt(i) << 32n);
     const found = BigInt64Array.from(labels.filter((_, i) => i % 3 === 0));
     const passingLabels = BigInt64Array.from(labels.filter((_, i) => i % 2 === 0));

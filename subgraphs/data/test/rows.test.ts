@@ -195,7 +195,7 @@ describe('row mutations over GraphQL', () => {
 });
 
 describe('rows by key', () => {
-  it('finds keys with quotes, backslashes and odd characters, by constants and by list alike', async () => {
+  it('finds keys with quotes and backslashes', async () => {
     await h.subgraph.tables.createTable({ name: 'named', primaryKey: 'name', columns: [{ name: 'name', type: 'VARCHAR' }, { name: 'n', type: 'INTEGER' }] });
     const names = ["O'Brien", "it''s", 'back\\slash', 'tab\there', '日本', "'); DROP TABLE named; --", ''];
     await h.subgraph.tables.insertRows('named', names.map((name, n) => ({ name, n })));
@@ -211,7 +211,7 @@ describe('rows by key', () => {
     expect((await h.subgraph.tables.requireTable('named')).rowCount).toBe(names.length);
   });
 
-  it('treats a key that is not a valid number as absent for an integer key', async () => {
+  it('treats non-numeric integer keys as absent', async () => {
     expect(await rows(['not-a-number', "1' OR '1'='1"])).toEqual([null, null]);
   });
 });

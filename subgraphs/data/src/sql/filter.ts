@@ -7,9 +7,9 @@ import { InputError } from '@scifed/schema';
  * filter opened. Strings ('…', E'…' with backslash escapes, $tag$…$tag$) and
  * quoted identifiers ("…") are skipped. Throws BAD_USER_INPUT naming the fix.
  *
- * The read-only sandbox is what keeps a filter from writing or reading
- * files; this check keeps a filter from changing the statement around it
- * (a LIMIT, a UNION), which would silently change which rows pass.
+ * The read-only sandbox keeps a filter from writing or reading files. This
+ * check keeps it from changing the statement around it (a LIMIT, a UNION),
+ * because that would silently change which rows pass.
  */
 export function checkFilterShape(where: string): void {
   let depth = 0;
@@ -54,6 +54,6 @@ function endOfQuoted(text: string, start: number, quote: string, escapes: boolea
 }
 
 function shapeError(where: string, found: string, fix: string): InputError {
-  const shown = where.length > 80 ? `${where.slice(0, 80)}...` : where;
-  return new InputError(`where ${JSON.stringify(shown)} contains ${found}; it must be one SQL boolean condition over the table's columns, such as category = $1, so ${fix}.`);
+  const excerpt = where.length > 80 ? `${where.slice(0, 80)}...` : where;
+  return new InputError(`where ${JSON.stringify(excerpt)} contains ${found}; it must be one SQL boolean condition over the table's columns, such as category = $1, so ${fix}.`);
 }
